@@ -1,0 +1,18 @@
+"""The one error type users see, with a message in Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """A file or text the product cannot use; `message` is shown to the user as is."""
+
+    def __init__(self, message: str, source: str | Path | None = None) -> None:
+        self.message = message
+        self.source = str(source) if source is not None else None
+        super().__init__(f"{self.source}：{message}" if self.source else message)
+
+    @property
+    def user_message(self) -> str:
+        return str(self)

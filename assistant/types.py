@@ -1,0 +1,92 @@
+"""The document tree every stage passes on: Material -> Section -> Dimension -> Item."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Role(str, Enum):
+    BANZI = "班子"
+    GEREN = "个人"
+    ZHIBU = "支部"
+
+
+class SectionKind(str, Enum):
+    RECTIFICATION = "rectification"  # 上年度整改落实情况
+    PROBLEMS = "problems"  # 存在的主要问题
+    CAUSES = "causes"  # 原因剖析
+    MEASURES = "measures"  # 整改措施
+    OTHER = "other"
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Item(_Node):
+    """One finding, cause or measure: "一是…" or a paragraph of its own."""
+
+    text: str = Field(description="the item as written, marker included")
+    marker: str = Field("", description="一是 / 二是 / 1. … when the item had one")
+    judgement: str = Field("", description="its first sentence, the judgement")
+    examples: list[str] = Field(default_factory=list, description="比如/例如… sentences")
+    order: int = 0
+
+    @property
+    def body(self) -> str:
+        return self.text[len(self.marker) :]
+
+
+class Dimension(_Node):
+    """A subsection: a 方面 in the problems, a cause or a measure title elsewhere."""
+
+    heading: str = Field("", description="as written, numbering included; empty when implicit")
+    name: str = Field("", description="normalized name, e.g. 理论学习")
+    order: int = 0
+    intro: str = ""
+    items: list[Item] = Field(default_factory=list)
+
+
+class Section(_Node):
+    heading: str = ""
+    kind: SectionKind = SectionKind.OTHER
+    order: int = 0
+    intro: str = ""
+    dimensions: list[Dimension] = Field(default_factory=list)
+
+
+class Material(_Node):
+    title: str = ""
+    year: int | None = None
+    role: Role | None = None
+    meeting: str | None = Field(None, description="民主生活会 / 专题民主生活会 / 组织生活会")
+    theme: str | None = None
+    preamble: str = ""
+    sections: list[Section] = Field(default_factory=list)
+    source: str | None = None
+    warnings: list[str] = Field(default_factory=list, description="what the parser could not make out, in Chinese")
+
+    def pieces(self) -> list[str]:
+        """Every stored fragment in reading order; together they are the input text."""
+        out = [self.title, self.preamble]
+        for s in self.sections:
+            out += [s.heading, s.intro]
+            for d in s.dimensions:
+                out += [d.heading, d.intro]
+                out += [i.text for i in d.items]
+        return [p for p in out if p]
+
+    def text(self) -> str:
+        return "\n".join(self.pieces())
+
+    def section(self, kind: SectionKind) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def items(self):
+        """(section, dimension, item) for every item, in order."""
+        for s in self.sections:
+            for d in s.dimensions:
+                for i in d.items:
+                    yield s, d, i
