@@ -1,0 +1,132 @@
+"""The structure parser on the five real materials and on the shapes real materials take."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.parse import parse_material
+from assistant.types import Role, SectionKind
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
+
+# From ../shared/domain.md, "Dimension sets seen".
+SEEDS = {
+    "2022_班子_民主生活会_区机关事务中心.txt": (2022, Role.BANZI, SIX_2023),
+    "2023_班子_主题教育专题民主生活会_机关事务.txt": (2023, Role.BANZI, SIX_2023),
+    "2023_个人_主题教育专题民主生活会_机关党支部书记.txt": (2023, Role.GEREN, SIX_2023),
+    "2022_班子_民主生活会_市局管理处.txt": (2022, Role.BANZI, ["政治定力", "组织原则", "履行主职主业", "作风和廉洁自律"]),
+    "2016_班子_民主生活会_环保局.txt": (2016, Role.BANZI, ["理想信念", "纪律规矩", "作风建设", "担当作为", "组织生活", "从严治党"]),
+}
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s", "", s)
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seed_dimensions_role_year(name):
+    year, role, dims = SEEDS[name]
+    m = parse_material((CORPUS / name).read_text("utf-8"), source=name)
+    problems = m.section(SectionKind.PROBLEMS)
+    assert problems is not None
+    assert [d.name for d in problems.dimensions] == dims
+    assert m.role == role
+    assert m.year == year
+    assert all(d.items for d in problems.dimensions), "no dimension left without items"
+    assert m.section(SectionKind.CAUSES) is not None
+    assert m.section(SectionKind.MEASURES) is not None
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_every_character_is_kept(name):
+    text = (CORPUS / name).read_text("utf-8")
+    m = parse_material(text, source=name)
+    assert squash(m.text()) == squash(text)
+
+
+def test_year_and_role_come_from_the_text_not_only_the_file_name():
+    text = (CORPUS / "2022_班子_民主生活会_区机关事务中心.txt").read_text("utf-8")
+    m = parse_material(text, source="whatever.txt")
+    assert m.year == 2022 and m.role == Role.BANZI
+    m = parse_material(text, source="whatever.txt", year=2021, role="个人")
+    assert m.year == 2021 and m.role == Role.GEREN
+
+
+def test_seed_000_skipping_numbering_and_inline_items():
+    text = (CORPUS / "2022_班子_民主生活会_区机关事务中心.txt").read_text("utf-8")
+    m = parse_material(text)
+    assert [s.kind for s in m.sections] == [SectionKind.PROBLEMS, SectionKind.CAUSES, SectionKind.MEASURES]
+    assert m.title == ""  # this one has none; the first line is the preamble
+    theory = m.sections[0].dimensions[0]
+    assert theory.heading == "（一）在理论学习方面。"
+    assert [i.marker for i in theory.items] == ["一是", "二是"]
+    assert theory.items[0].judgement == "深钻细研还不够透。"
+    ability = m.sections[0].dimensions[2]
+    assert ability.items[1].examples[0].startswith("比如，某次视频会议时")
+    # heading alone vs inline: the causes are their own (一) titles
+    assert [d.name for d in m.sections[1].dimensions] == ["理论学习有所松懈", "党性锻炼有所放松", "宗旨意识不牢固"]
+
+
+def test_personal_heading_as_written_is_kept_beside_its_normal_name():
+    text = (CORPUS / "2023_个人_主题教育专题民主生活会_机关党支部书记.txt").read_text("utf-8")
+    dim = parse_material(text).sections[0].dimensions[3]
+    assert dim.heading == "（四）担当作用方面。"
+    assert dim.name == "担当作为"
+
+
+MADE_UP = """关于2024年度民主生活会个人对照检查材料
+根据通知要求，本人认真查摆问题，现作个人对照检查。
+一、上年度民主生活会整改落实情况
+上年度查摆的3个问题已整改2个。
+二、存在的问题
+(一)在带头严守政治纪律和政治规矩方面
+1、学习不够系统。比如，全年缺席2次中心组学习。
+2、调研不够深入。
+（二）在带头增强党性方面：一是党性锻炼不经常。二是批评不够大胆，例如，在支部会上很少提出批评意见。
+（1）这是另一种编号的条目。
+三、原因剖析
+1.理想信念有所弱化。说明文字。
+2.宗旨意识有所淡化。
+四、整改措施
+以下是措施：
+第一，每周自学4小时以上。第二，每月调研2次。
+"""
+
+
+def test_made_up_material_with_mixed_numbering():
+    m = parse_material(MADE_UP)
+    assert m.title.startswith("关于2024年度")
+    assert m.year == 2024 and m.role == Role.GEREN and m.meeting == "民主生活会"
+    kinds = [s.kind for s in m.sections]
+    assert kinds == [SectionKind.RECTIFICATION, SectionKind.PROBLEMS, SectionKind.CAUSES, SectionKind.MEASURES]
+    problems = m.sections[1]
+    assert [d.name for d in problems.dimensions] == ["带头严守政治纪律和政治规矩", "带头增强党性"]
+    first = problems.dimensions[0]
+    assert [i.marker for i in first.items] == ["1、", "2、"]
+    assert first.items[0].examples == ["比如，全年缺席2次中心组学习。"]
+    second = problems.dimensions[1]
+    assert [i.marker for i in second.items] == ["一是", "二是", "（1）"]
+    assert second.items[1].examples[0].startswith("例如，在支部会上")
+    assert [d.name for d in m.sections[2].dimensions] == ["理想信念有所弱化", "宗旨意识有所淡化"]
+    measures = m.sections[3]
+    assert measures.intro == "以下是措施："
+    assert [i.marker for i in measures.dimensions[0].items] == ["第一，", "第二，"]
+    assert squash(m.text()) == squash(MADE_UP)
+
+
+def test_text_without_structure_is_kept_whole_with_a_warning():
+    text = "这是一段没有任何章节结构的文字。\n它只是两行话，没有标题。"
+    m = parse_material(text)
+    assert m.sections == []
+    assert squash(m.text()) == squash(text)
+    assert any("未识别出" in w for w in m.warnings)
+
+
+def test_full_width_and_half_width_forms_and_crlf():
+    text = "一．存在问题\r\n(二)  理论学习方面。一是学得不深。\r\n二、原因\r\n（一）学风不正。"
+    m = parse_material(text)
+    assert m.sections[0].kind == SectionKind.PROBLEMS
+    assert m.sections[0].dimensions[0].name == "理论学习"
+    assert m.sections[1].kind == SectionKind.CAUSES
