@@ -90,3 +90,76 @@ class Material(_Node):
             for d in s.dimensions:
                 for i in d.items:
                     yield s, d, i
+
+
+# --- what the user asks for, and what the drafter gives back ---------------------------
+
+
+class Request(_Node):
+    """A drafting request: who writes, for which meeting, with which facts."""
+
+    role: Role = Role.GEREN
+    unit: str = ""
+    post: str = ""
+    year: int | None = None
+    meeting: str = "民主生活会"
+    theme: str = ""
+    dimensions: list[str] = Field(default_factory=list, description="the user's own list wins")
+    notice: str = Field("", description="pasted 通知 text, to take the list from")
+    facts: list[str] = Field(default_factory=list, description="one concrete fact a line")
+    name: str = Field("", description="the writer's name, for the header only")
+
+
+class StructureSource(str, Enum):
+    USER = "user"
+    NOTICE = "notice"
+    REGISTRY = "registry"
+    CORPUS = "corpus"
+    GUESS = "guess"
+
+
+class Structure(_Node):
+    dimensions: list[str]
+    source: StructureSource
+    reason: str = Field(description="where the list came from, in Chinese, for the user")
+    guess: bool = False
+    meeting_id: str | None = None
+    extra_sections: list[str] = Field(default_factory=list)
+
+
+class SourceRef(_Node):
+    """Where a paragraph drew from: a corpus item, the phrase bank, or the user's own fact."""
+
+    kind: str = Field(description="corpus | phrasebank | fact | llm")
+    text: str
+    source: str = ""
+    year: int | None = None
+
+
+class Paragraph(_Node):
+    text: str
+    marker: str = ""
+    title: str = ""
+    sources: list[SourceRef] = Field(default_factory=list)
+    facts: list[str] = Field(default_factory=list, description="user facts written into it")
+    answers: list[str] = Field(default_factory=list, description="dimensions or causes it answers")
+    topic: str = ""
+
+
+class DimensionDraft(_Node):
+    name: str
+    heading: str
+    items: list[Paragraph] = Field(default_factory=list)
+
+
+class Draft(_Node):
+    request: Request
+    structure: Structure
+    title: str = ""
+    preamble: Paragraph | None = None
+    rectification: list[Paragraph] = Field(default_factory=list)
+    problems: list[DimensionDraft] = Field(default_factory=list)
+    causes: list[Paragraph] = Field(default_factory=list)
+    measures: list[Paragraph] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="what the drafter wants the user to know")
+    variant: int = 0

@@ -1,0 +1,282 @@
+"""The offline composer: drafts from the corpus and the phrase bank, no LLM.
+
+For each dimension it ranks corpus items and phrase-bank findings by how near they are to
+the dimension and the user's facts, keeps only sentences that fit the writer's year, unit
+and voice, and writes each fact in as the concrete case; where no fact fits it leaves a
+visible 【待补充】. Causes are chosen to cover the problems drafted, measures to answer the
+causes. Randomness is seeded, so a request always gives the same draft and a new variant
+number gives another valid one.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .index import Index
+from .parse import find_examples
+from .phrasebank import Titled
+from .plan import DimensionPlan, Plan, Vectors
+from .render import cn_number, dimension_heading
+from .types import DimensionDraft, Paragraph, Role, SourceRef
+from .voice import fill, fits_unit, fits_year, has_blank, to_role
+
+DATA = Path(__file__).parent / "data"
+JITTER = 0.03  # enough to reorder near-equals between variants, not to pick a poor fit
+SAME_IDEA = 0.93  # two judgements this close say the same thing
+DETAIL_MAX = 170
+
+
+@lru_cache(maxsize=1)
+def frames() -> dict:
+    return yaml.safe_load((DATA / "compose.yaml").read_text("utf-8"))
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.findall(r"[^。！？；;!?]+[。！？；;!?]?", text) if s.strip()]
+
+
+def norm(s: str) -> str:
+    return re.sub(r"[\s，。、；：,.;:！？“”\"'（）()]", "", s)
+
+
+@dataclass
+class Candidate:
+    judgement: str
+    detail: str
+    hint: str
+    topic: str
+    ref: SourceRef
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.judgement + self.detail
+
+
+class Used:
+    """Sentences already in the draft: none is used twice."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+
+    def fresh(self, text: str) -> bool:
+        return all(norm(s) not in self.keys for s in sentences(text) if len(norm(s)) > 6)
+
+    def add(self, text: str) -> None:
+        self.keys.update(norm(s) for s in sentences(text) if len(norm(s)) > 6)
+
+
+class OfflineComposer:
+    name = "offline"
+
+    def __init__(self, index: Index, vec: Vectors) -> None:
+        self.index = index
+        self.vec = vec
+
+    # --- corpus sentences, made fit for this writer ----------------------------------
+    def _clean_corpus(self, plan: Plan, text: str) -> tuple[str, str] | None:
+        """(judgement, detail) from a corpus item, or None when its judgement does not fit."""
+        req = plan.request
+        for ex in find_examples(text):
+            text = text.replace(ex, "")
+        kept = []
+        for n, s in enumerate(sentences(text)):
+            ok = fits_year(s, req.year) and fits_unit(s, plan.context) and not has_blank(s)
+            if not ok and n == 0:
+                return None
+            if ok:
+                kept.append(to_role(s.strip(), req.role))
+        if not kept:
+            return None
+        judgement, detail = kept[0], ""
+        if not judgement.endswith(("。", "！", "？")):
+            judgement = judgement.rstrip("；;，,") + "。"
+        for s in kept[1:]:
+            if len(detail) + len(s) > DETAIL_MAX:
+                break
+            detail += s
+        detail = re.sub(r"[；;，,]$", "。", detail)
+        return judgement, detail
+
+    def _corpus(self, plan: Plan, query: str, section: str, k: int) -> list[Candidate]:
+        out = []
+        for hit in self.index.search(query, k=k, section=section):
+            meta = hit.meta
+            body = meta.get("text", hit.text)[len(meta.get("marker", "")) :]
+            cleaned = self._clean_corpus(plan, body)
+            if not cleaned:
+                continue
+            ref = SourceRef(
+                kind="corpus", text=meta.get("text", hit.text), source=meta.get("source", ""),
+                year=meta.get("year") or None,
+            )
+            bonus = 0.01 if meta.get("role") == plan.request.role.value else 0.0
+            out.append(Candidate(*cleaned, hint="本单位的具体事例", topic=meta.get("dimension", ""),
+                                 ref=ref, score=hit.score + bonus))
+        return out
+
+    def _fill(self, plan: Plan, text: str) -> str:
+        r = plan.request
+        return fill(text, r.role, r.unit, r.year)
+
+    # --- problems -------------------------------------------------------------------
+    def problems(self, plan: Plan, d: int, rng: random.Random, used: Used) -> DimensionDraft:
+        dim = plan.dimensions[d]
+        query = f"{dim.name}：{'；'.join(dim.facts)}" if dim.facts else dim.name
+        qv = self.vec.queries([query])[0]
+        cands = self._corpus(plan, query, "problems", 24)
+        bank = []
+        for rank, topic in enumerate(dim.topics[:2]):
+            for p in topic.problems:
+                detail = self._fill(plan, p.detail)
+                bank.append(Candidate(self._fill(plan, p.judgement), detail, p.case_hint, topic.id,
+                                      SourceRef(kind="phrasebank", text=p.judgement), 0.02 - 0.01 * rank))
+        if bank:
+            sims = self.vec.passages([c.text for c in bank]) @ qv
+            for c, s in zip(bank, sims):
+                c.score += float(s)
+        pool = sorted(cands + bank, key=lambda c: c.score + rng.uniform(0, JITTER), reverse=True)
+        n_items = min(3, max(2, len(dim.facts)))
+        chosen: list[Candidate] = []
+        chosen_vecs: list[np.ndarray] = []
+        for c in pool:
+            if len(chosen) == n_items:
+                break
+            if not used.fresh(c.text):
+                continue
+            v = self.vec.passages([c.judgement])[0]
+            if any(float(v @ w) > SAME_IDEA for w in chosen_vecs):
+                continue
+            chosen.append(c)
+            chosen_vecs.append(v)
+            used.add(c.text)
+        cases = self._place_facts(dim, chosen)
+        items = []
+        for n, (c, facts) in enumerate(zip(chosen, cases), 1):
+            items.append(
+                Paragraph(
+                    marker=f"{cn_number(n)}是" if len(chosen) > 1 else "",
+                    text=c.judgement + c.detail + self._case_text(facts, c.hint, rng),
+                    sources=[c.ref] + [SourceRef(kind="fact", text=f) for f in facts],
+                    facts=facts,
+                    topic=c.topic,
+                )
+            )
+        return DimensionDraft(name=dim.name, heading=dimension_heading(d + 1, dim.name), items=items)
+
+    def _place_facts(self, dim: DimensionPlan, chosen: list[Candidate]) -> list[list[str]]:
+        """Each fact to the item it is nearest to, items without a case served first."""
+        out: list[list[str]] = [[] for _ in chosen]
+        if not chosen or not dim.facts:
+            return out
+        sims = self.vec.queries(dim.facts) @ self.vec.passages([c.text for c in chosen]).T
+        order = sorted(range(len(dim.facts)), key=lambda f: -sims[f].max())
+        for f in order:
+            free = [i for i in range(len(chosen)) if not out[i]]
+            pick = max(free or range(len(chosen)), key=lambda i: sims[f, i])
+            out[pick].append(dim.facts[f])
+        return out
+
+    def _case_text(self, facts: list[str], hint: str, rng: random.Random) -> str:
+        fr = frames()
+        if not facts:
+            return fr["missing_case"].format(hint=hint)
+        text = rng.choice(fr["case"]).format(fact=facts[0])
+        for f in facts[1:]:
+            text += rng.choice(fr["more_case"]).format(fact=f)
+        return text
+
+    # --- causes ---------------------------------------------------------------------
+    def causes(self, plan: Plan, problems: list[DimensionDraft], rng: random.Random, used: Used) -> list[Paragraph]:
+        if not problems:
+            return []
+        dim_texts = [f"{p.name}：" + "".join(i.text[:60] for i in p.items) for p in problems]
+        topics = {t.id: t for dp in plan.dimensions for t in dp.topics[:1]}
+        pool: list[Candidate] = []
+        for t in [*topics.values()]:
+            pool += [self._titled_candidate(plan, c, t.id) for c in t.causes]
+        pool += [self._titled_candidate(plan, c, "general") for c in plan.bank.general_causes]
+        for c in self._corpus(plan, "；".join(p.name for p in problems) + " 原因", "causes", 10):
+            pool.append(c)
+        pool = [c for c in pool if used.fresh(c.text)]
+        if not pool:
+            return []
+        sims = self.vec.passages([c.text for c in pool]) @ self.vec.queries(dim_texts).T
+        jitter = np.array([rng.uniform(0, JITTER) for _ in pool])
+        want = 3 if len(problems) <= 4 else 4
+        chosen: list[int] = []
+        best = np.full(len(problems), -1.0)
+        while len(chosen) < min(want, len(pool)):
+            gains = np.maximum(sims - best[None, :], 0).sum(axis=1) + sims.mean(axis=1) * 0.1 + jitter
+            gains[chosen] = -np.inf
+            i = int(gains.argmax())
+            chosen.append(i)
+            best = np.maximum(best, sims[i])
+        answers: dict[int, list[str]] = {i: [] for i in chosen}
+        for d, p in enumerate(problems):
+            answers[max(chosen, key=lambda i: sims[i, d])].append(p.name)
+        out = []
+        for i in chosen:
+            c = pool[i]
+            dims = answers[i] or [problems[int(sims[i].argmax())].name]
+            tie = rng.choice(frames()["cause_tieback"]).format(dims="、".join(dims))
+            used.add(c.text)
+            out.append(Paragraph(title=c.judgement, text=c.detail + tie, sources=[c.ref],
+                                 answers=dims, topic=c.topic))
+        return out
+
+    def _titled_candidate(self, plan: Plan, t: Titled, topic: str) -> Candidate:
+        return Candidate(self._fill(plan, t.title), self._fill(plan, t.detail), "", topic,
+                         SourceRef(kind="phrasebank", text=t.title))
+
+    # --- measures -------------------------------------------------------------------
+    def measures(self, plan: Plan, causes: list[Paragraph], problems: list[DimensionDraft],
+                 rng: random.Random, used: Used) -> list[Paragraph]:
+        pool: list[Candidate] = []
+        for t in plan.bank.topics:
+            pool += [self._titled_candidate(plan, m, t.id) for m in t.measures]
+        pool += [self._titled_candidate(plan, m, "general") for m in plan.bank.general_measures]
+        pool = [c for c in pool if used.fresh(c.text)]
+        if not pool or not causes:
+            return []
+        cause_texts = [f"{c.title}：{c.text[:80]}；" + "、".join(c.answers) for c in causes]
+        sims = self.vec.passages([c.text for c in pool]) @ self.vec.queries(cause_texts).T
+        facts_by_dim = {p.name: [f for i in p.items for f in i.facts] for p in problems}
+        by = f"{(plan.request.year or 2025) + 1}年6月底"
+        out, taken = [], set()
+        for k, cause in enumerate(causes):
+            scores = sims[:, k] + np.array([rng.uniform(0, JITTER) for _ in pool])
+            # The measure should come from the topic of the problems this cause answers.
+            scores += np.array([0.02 if c.topic == cause.topic else 0.0 for c in pool])
+            for i in taken:
+                scores[i] = -np.inf
+            i = int(scores.argmax())
+            taken.add(i)
+            m = pool[i]
+            used.add(m.text)
+            extra = ""
+            facts = [f for d in cause.answers for f in facts_by_dim.get(d, [])][:2]
+            for f in facts:
+                extra += rng.choice(frames()["fact_measure"]).format(fact=f"“{f}”", by=by)
+            out.append(Paragraph(title=m.judgement, text=m.detail + extra, sources=[m.ref],
+                                 answers=[cause.title], facts=facts, topic=m.topic))
+        return out
+
+    # --- preamble -------------------------------------------------------------------
+    def preamble(self, plan: Plan, rng: random.Random) -> Paragraph:
+        req = plan.request
+        key = "班子" if req.role == Role.BANZI else "个人"
+        openers = plan.bank.openers.get(key) or [""]
+        meeting = f"{req.year or ''}年度{req.meeting}" if req.year else req.meeting
+        text = rng.choice(list(openers))
+        text = (text.replace("{会议}", meeting)
+                .replace("{通知}", f"上级关于开好{meeting}的通知")
+                .replace("{方面}", "、".join(plan.structure.dimensions)))
+        return Paragraph(text=self._fill(plan, text), sources=[SourceRef(kind="phrasebank", text="preamble")])

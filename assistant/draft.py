@@ -1,0 +1,174 @@
+"""Drafting: request -> plan -> sections, streamed one at a time, for any composer.
+
+The offline composer is the default. An LLM composer drafts the same sections from the same
+plan; when it fails on a section (time-out, error, refusal) that section is drafted offline
+and a note says so, so the user never ends up with nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from .compose_offline import OfflineComposer, Used, frames
+from .index import Index
+from .plan import Plan, Vectors, make_plan
+from .settings import Settings
+from .types import DimensionDraft, Draft, Paragraph, Request, Role
+
+
+class Composer(Protocol):
+    name: str
+
+    def problems(self, plan: Plan, d: int, rng: random.Random, used: Used) -> DimensionDraft: ...
+    def causes(self, plan: Plan, problems: list[DimensionDraft], rng: random.Random, used: Used) -> list[Paragraph]: ...
+    def measures(self, plan: Plan, causes: list[Paragraph], problems: list[DimensionDraft], rng: random.Random, used: Used) -> list[Paragraph]: ...
+    def preamble(self, plan: Plan, rng: random.Random) -> Paragraph: ...
+
+
+@dataclass
+class DraftEvent:
+    """One step of a streamed draft: `key` names the section now complete."""
+
+    key: str  # structure | preamble | problems:<n> | causes | measures | note | done
+    draft: Draft
+    message: str = ""
+
+
+def _seed(req: Request, variant: int, key: str, base: int) -> int:
+    h = hashlib.sha256(f"{req.model_dump_json()}|{variant}|{key}|{base}".encode()).hexdigest()
+    return int(h[:12], 16)
+
+
+def title_for(req: Request) -> str:
+    role = req.role.value
+    return frames()["title"][role].format(
+        unit=req.unit or "", year=req.year or "", meeting=req.meeting
+    ).strip()
+
+
+class Drafter:
+    """Holds what drafting needs across requests: the index, the cached vectors, settings."""
+
+    def __init__(self, settings: Settings, index: Index, llm_composer: Composer | None = None) -> None:
+        self.settings = settings
+        self.index = index
+        self.vec = Vectors(index.embeddings)
+        self.offline = OfflineComposer(index, self.vec)
+        self.llm = llm_composer
+
+    def plan(self, req: Request) -> Plan:
+        user_registry = self.settings.data_dir / "meetings.yaml"
+        return make_plan(req, self.vec, self.index.materials_list(), user_registry)
+
+    def _rng(self, req: Request, variant: int, key: str) -> random.Random:
+        return random.Random(_seed(req, variant, key, self.settings.seed))
+
+    def _run(self, key: str, draft: Draft, offline_call, llm_call):
+        """A section from the LLM when configured, else (or on its failure) offline."""
+        if self.llm is None:
+            return offline_call(), None
+        try:
+            return llm_call(), None
+        except Exception as e:  # any failure of the endpoint falls back, never loses the draft
+            reason = _failure_reason(e)
+            return offline_call(), f"“{key}”部分大模型生成失败（{reason}），已改用离线方式生成。"
+
+    def stream(self, req: Request, variant: int = 0) -> Iterator[DraftEvent]:
+        plan = self.plan(req)
+        draft = Draft(request=req, structure=plan.structure, title=title_for(req), variant=variant)
+        if plan.structure.guess:
+            draft.notes.append(plan.structure.reason)
+        yield DraftEvent("structure", draft, plan.structure.reason)
+        used = Used()
+        composer = self.llm or self.offline
+
+        def section(key, offline_fn, llm_fn):
+            result, note = self._run(key, draft, offline_fn, llm_fn)
+            if note:
+                draft.notes.append(note)
+            return result
+
+        rng = self._rng(req, variant, "preamble")
+        draft.preamble = section("前言", lambda: self.offline.preamble(plan, rng),
+                                 lambda: composer.preamble(plan, rng))
+        yield DraftEvent("preamble", draft)
+        for d in range(len(plan.dimensions)):
+            rng = self._rng(req, variant, f"problems:{d}")
+            dim = section(plan.dimensions[d].name, lambda: self.offline.problems(plan, d, rng, used),
+                          lambda: composer.problems(plan, d, rng, used))
+            draft.problems.append(dim)
+            yield DraftEvent(f"problems:{d}", draft)
+        rng = self._rng(req, variant, "causes")
+        draft.causes = section("原因剖析", lambda: self.offline.causes(plan, draft.problems, rng, used),
+                               lambda: composer.causes(plan, draft.problems, rng, used))
+        yield DraftEvent("causes", draft)
+        rng = self._rng(req, variant, "measures")
+        draft.measures = section(
+            "整改措施",
+            lambda: self.offline.measures(plan, draft.causes, draft.problems, rng, used),
+            lambda: composer.measures(plan, draft.causes, draft.problems, rng, used),
+        )
+        closing = frames()["closing"][req.role.value]
+        if draft.measures and closing:
+            draft.measures[-1].text += ""  # the closing line is rendered by the exporter
+        yield DraftEvent("measures", draft)
+        yield DraftEvent("done", draft)
+
+    def draft(self, req: Request, variant: int = 0) -> Draft:
+        last = None
+        for ev in self.stream(req, variant):
+            last = ev.draft
+        assert last is not None
+        return last
+
+    def regenerate(self, draft: Draft, key: str) -> Draft:
+        """Draft one section again as a new variant; the rest stays as it is."""
+        req = draft.request
+        plan = self.plan(req)
+        variant = draft.variant + 1
+        used = Used()
+        for dim in draft.problems:
+            for p in dim.items:
+                used.add(p.text)
+        for p in draft.causes + draft.measures:
+            used.add(p.text)
+        new = draft.model_copy(deep=True)
+        new.variant = variant
+        rng = self._rng(req, variant, key)
+        if key.startswith("problems:"):
+            d = int(key.split(":")[1])
+            for p in draft.problems[d].items:  # its own old sentences may not come back either
+                used.add(p.text)
+            new.problems[d] = self.offline.problems(plan, d, rng, used)
+        elif key == "causes":
+            new.causes = self.offline.causes(plan, new.problems, rng, used)
+        elif key == "measures":
+            new.measures = self.offline.measures(plan, new.causes, new.problems, rng, used)
+        elif key == "preamble":
+            new.preamble = self.offline.preamble(plan, rng)
+        else:
+            raise KeyError(key)
+        return new
+
+
+def _failure_reason(e: Exception) -> str:
+    name = type(e).__name__.lower()
+    if "timeout" in name or "timed out" in str(e).lower():
+        return "连接超时"
+    if "connection" in name or "connect" in str(e).lower():
+        return "无法连接到服务"
+    if "refus" in str(e).lower():
+        return "模型拒绝回答"
+    return f"{type(e).__name__}"
+
+
+def voice_ok(text: str, role: Role) -> bool:
+    from .voice import has_collective_voice, has_personal_voice
+
+    if role == Role.BANZI:
+        return not has_personal_voice(text)
+    return not has_collective_voice(text)

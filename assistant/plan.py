@@ -1,0 +1,103 @@
+"""The plan both composers follow: the structure, what each dimension is about, and which
+of the user's facts belongs to which dimension."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .phrasebank import Bank, Topic, keyword_hits, load_bank
+from .structure import choose_structure, load_registry
+from .types import Request, Structure
+
+# A topic word found in the text counts as much as this much cosine similarity.
+KEYWORD_BONUS = 0.04
+
+
+class Vectors:
+    """Embeddings with a per-process cache; e5 wants query/passage prefixes kept apart."""
+
+    def __init__(self, embeddings: Embeddings) -> None:
+        self.embeddings = embeddings
+        self._q: dict[str, np.ndarray] = {}
+        self._p: dict[str, np.ndarray] = {}
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        for t in texts:
+            if t not in self._q:
+                self._q[t] = np.asarray(self.embeddings.embed_query(t), dtype=np.float32)
+        return np.stack([self._q[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._p]
+        if todo:
+            for t, v in zip(todo, self.embeddings.embed_documents(todo)):
+                self._p[t] = np.asarray(v, dtype=np.float32)
+        return np.stack([self._p[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+@dataclass
+class DimensionPlan:
+    name: str
+    topics: list[Topic]  # best first
+    facts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    request: Request
+    structure: Structure
+    dimensions: list[DimensionPlan]
+    bank: Bank
+    context: str  # the user's unit, post and facts, to judge what fits their work
+
+
+def split_facts(text: str) -> list[str]:
+    """One fact a line; numbering and bullets removed."""
+    out = []
+    for line in re.split(r"[\n；;]", text):
+        line = re.sub(r"^\s*(?:[-*•·]|\d+[.、．)]|[（(]\d+[）)])\s*", "", line).strip()
+        if line:
+            out.append(line.rstrip("。.，,"))
+    return out
+
+
+def _topic_scores(vec: Vectors, bank: Bank, texts: list[str]) -> np.ndarray:
+    """texts x topics: cosine to the topic's descriptor, plus a bonus per topic word."""
+    if not texts:
+        return np.zeros((0, len(bank.topics)))
+    sims = vec.queries(texts) @ vec.passages([t.descriptor for t in bank.topics]).T
+    hits = np.array([[keyword_hits(t, x) for t in bank.topics] for x in texts], dtype=np.float32)
+    return sims + KEYWORD_BONUS * np.minimum(hits, 3)
+
+
+def assign_facts(dim_scores: np.ndarray, fact_scores: np.ndarray) -> list[int]:
+    """Each fact goes to the dimension whose leading topics it shares most: a fact's
+    preference for a topic, plus how far that topic is from being the dimension's own."""
+    rel = dim_scores - dim_scores.max(axis=1, keepdims=True)  # 0 for a dimension's own topic
+    out = []
+    for f in fact_scores:
+        combined = (f[None, :] + 2.0 * rel).max(axis=1)
+        out.append(int(combined.argmax()))
+    return out
+
+
+def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_registry=None) -> Plan:
+    bank = load_bank()
+    structure = choose_structure(
+        req, registry=load_registry(user_registry), corpus_materials=corpus_materials
+    )
+    names = structure.dimensions
+    dim_scores = _topic_scores(vec, bank, names)
+    dims = []
+    for n, name in enumerate(names):
+        order = np.argsort(-dim_scores[n])
+        dims.append(DimensionPlan(name=name, topics=[bank.topics[i] for i in order[:3]]))
+    if names and req.facts:
+        for fact, d in zip(req.facts, assign_facts(dim_scores, _topic_scores(vec, bank, req.facts))):
+            dims[d].facts.append(fact)
+    context = " ".join([req.unit, req.post, *req.facts])
+    return Plan(request=req, structure=structure, dimensions=dims, bank=bank, context=context)

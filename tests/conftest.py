@@ -1,0 +1,74 @@
+"""Shared fixtures: the real model (built once into .cache/, as `make run` builds it into
+data/), real persistent Chroma stores in temp dirs, and the corpus ingested once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def model_path() -> str:
+    from assistant.embedding_model import build_model_folder
+
+    return str(build_model_folder(ROOT / ".cache" / "test-model"))
+
+
+@pytest.fixture(scope="session")
+def embeddings(model_path):
+    from assistant.embedding_model import load_embeddings
+    from assistant.settings import Settings
+
+    return load_embeddings(Settings(embedding_model=model_path))
+
+
+@pytest.fixture
+def settings(tmp_path, model_path):
+    from assistant.settings import Settings
+
+    return Settings(data_dir=tmp_path / "data", embedding_model=model_path)
+
+
+@pytest.fixture
+def index(settings, embeddings):
+    from assistant.index import Index
+
+    return Index(settings, embeddings=embeddings)
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory, model_path):
+    from assistant.settings import Settings
+
+    return Settings(data_dir=tmp_path_factory.mktemp("corpus-data"), embedding_model=model_path)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(corpus_settings, embeddings):
+    """The five seeds ingested once; tests must not write to it."""
+    from assistant.index import Index
+    from assistant.ingest import ingest_paths
+
+    idx = Index(corpus_settings, embeddings=embeddings)
+    results = list(ingest_paths([CORPUS], idx))
+    assert len(results) == 5
+    return idx
+
+
+@pytest.fixture
+def cli_env(settings, model_path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DUIZHAO_DATA_DIR"] = str(settings.data_dir)
+    env["DUIZHAO_EMBEDDING_MODEL"] = model_path
+    env["PYTHONPATH"] = str(ROOT)
+    return env
