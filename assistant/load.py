@@ -255,10 +255,8 @@ def _docx_text(data: bytes, source: str) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
-        numbering = _Numbering(
-            _part_element(document.part, "numbering_part"),
-            _part_element(document.part, "_styles_part"),
-        )
+        # python-docx hands out an empty numbering part when the file has none.
+        numbering = _Numbering(document.part.numbering_part.element, document.styles.element)
     except InputError:
         raise
     except Exception:
@@ -310,16 +308,6 @@ def _check_docx_zip(data: bytes, source: str) -> None:
         )
 
 
-def _part_element(document_part: object, attr: str) -> _Element | None:
-    # python-docx creates an empty numbering/styles part when the file has none; that
-    # is fine, we only read it. Missing attributes on odd packages mean "no such part".
-    try:
-        part = getattr(document_part, attr)
-    except (KeyError, NotImplementedError, AttributeError):
-        return None
-    return getattr(part, "element", None)
-
-
 def _iter_paragraphs(container: _Element) -> Iterator[_Element]:
     """Body paragraphs in document order, descending into tables and content controls."""
     for child in container:
@@ -329,10 +317,10 @@ def _iter_paragraphs(container: _Element) -> Iterator[_Element]:
         elif tag == _TBL:
             # Walking w:tr/w:tc directly (not python-docx's Table.cells) keeps a merged
             # cell once instead of once per grid column it spans.
-            for row in child.iter(_TR):
-                if row.getparent() is not child:
-                    continue  # rows of nested tables are reached through their cell
-                for cell in row.iterchildren(_TC):
+            # Rows and cells may sit inside w:sdt/w:customXml wrappers, so search the
+            # subtree, leaving rows and cells of nested tables to their own cell's turn.
+            for row in _owned(child, _TR, _TBL):
+                for cell in _owned(row, _TC, _TR):
                     yield from _iter_paragraphs(cell)
         elif tag == _SDT:
             content = child.find(_SDT_CONTENT)
@@ -340,6 +328,12 @@ def _iter_paragraphs(container: _Element) -> Iterator[_Element]:
                 yield from _iter_paragraphs(content)
         elif tag == _CUSTOM_XML:
             yield from _iter_paragraphs(child)
+
+
+def _owned(owner: _Element, tag: str, owner_tag: str) -> Iterator[_Element]:
+    for element in owner.iter(tag):
+        if next(element.iterancestors(owner_tag), None) is owner:
+            yield element
 
 
 def _paragraph_text(p: _Element) -> str:
@@ -683,6 +677,7 @@ _SHORT_LINE = 0.8
 
 def _pdf_text(data: bytes, source: str) -> str:
     from pypdf import PdfReader  # deferred like python-docx
+    from pypdf.errors import DependencyError
 
     broken = "无法读取 PDF（文件可能已损坏），请重新导出 PDF 后再试"
     try:
@@ -692,12 +687,12 @@ def _pdf_text(data: bytes, source: str) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise
-    except Exception as exc:
+    except DependencyError:
         # pypdf needs the optional `cryptography` package for AES-encrypted files.
-        if type(exc).__name__ == "DependencyError":
-            raise InputError("PDF 已加密，无法读取，请先去掉加密后再试", source) from None
+        raise InputError("PDF 已加密，无法读取，请先去掉加密后再试", source) from None
+    except Exception:
         raise InputError(broken, source) from None
-    lines: list[str] = []
+    lines: list[tuple[str, bool]] = []
     for page_text in pages:
         lines.extend(_page_lines(page_text))
     text = _join_lines(lines)
@@ -708,10 +703,11 @@ def _pdf_text(data: bytes, source: str) -> str:
 
 def _page_lines(page_text: str) -> list[tuple[str, bool]]:
     """(line, ends_paragraph_by_width) for one page, page-number lines dropped."""
+    page_text = page_text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = "".join(
         ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in page_text
     )
-    raw = [line.strip() for line in cleaned.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    raw = [line.strip() for line in cleaned.split("\n")]
     out: list[tuple[str, bool]] = []
     lines = [line for line in raw if line and not _PAGE_NUMBER.match(line)]
     widest = max((_width(line) for line in lines), default=0)
@@ -724,7 +720,7 @@ def _join_lines(lines: list[tuple[str, bool]]) -> str:
     paragraphs: list[str] = []
     current = ""
     for i, (line, short) in enumerate(lines):
-        if current and current[-1].isascii() and current[-1].isalnum() and line[0].isascii():
+        if current and _is_latin_alnum(current[-1]) and _is_latin_alnum(line[0]):
             current += " "  # Latin words wrapped across lines keep their space
         current += line
         nxt = lines[i + 1][0] if i + 1 < len(lines) else None
@@ -732,6 +728,10 @@ def _join_lines(lines: list[tuple[str, bool]]) -> str:
             paragraphs.append(current)
             current = ""
     return "\n".join(paragraphs)
+
+
+def _is_latin_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _ends_paragraph(line: str) -> bool:

@@ -209,6 +209,39 @@ def test_docx_auto_numbered_headings_and_table(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_merged_and_nested_cells_once_in_order_and_tracked_insertions() -> None:
+    document = Document()
+    table = document.add_table(rows=2, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 2))  # one cell over three grid columns
+    merged.text = "合并单元格"
+    table.cell(1, 0).text = "左"
+    inner = table.cell(1, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "内层一"
+    inner.cell(0, 1).text = "内层二"
+    table.cell(1, 2).text = "右"
+    paragraph = document.add_paragraph("原有文字")
+    paragraph._p.append(
+        parse_xml(
+            f'<w:ins {W_NS} w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z">'
+            "<w:r><w:t>修订插入</w:t></w:r></w:ins>"
+        )
+    )
+    paragraph._p.append(
+        parse_xml(
+            f'<w:del {W_NS} w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z">'
+            "<w:r><w:delText>已删除</w:delText></w:r></w:del>"
+        )
+    )
+    assert load_bytes("a.docx", _docx_bytes(document)).text.split("\n") == [
+        "合并单元格",
+        "左",
+        "内层一",
+        "内层二",
+        "右",
+        "原有文字修订插入",
+    ]
+
+
 def test_docx_numbering_inherited_from_style_counts_past_ten() -> None:
     document = Document()
     _add_abstract(document, 101, _level(0, "chineseCountingThousand", "%1、"))
@@ -230,7 +263,8 @@ def test_docx_num_id_zero_cancels_style_numbering() -> None:
     document = Document()
     _add_abstract(document, 102, _level(0, "decimal", "%1."))
     num_id = _add_num(document, 102)
-    document.styles["Heading 1"].element.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num_id
+    style_num_pr = document.styles["Heading 1"].element.get_or_add_pPr().get_or_add_numPr()
+    style_num_pr.get_or_add_numId().val = num_id
     document.add_paragraph("甲", style="Heading 1")
     plain = document.add_paragraph("乙", style="Heading 1")
     plain._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 0
@@ -333,7 +367,7 @@ def _pdf(pages: list[list[str]]) -> bytes:
     }
     for i, page in enumerate(pages):
         page_obj, content_obj = first_page + 2 * i, first_page + 2 * i + 1
-        ops = ["BT", f"/F1 12 Tf 14 TL 72 770 Td"]
+        ops = ["BT", "/F1 12 Tf 14 TL 72 770 Td"]
         for line in page:
             ops.append("<" + "".join(f"{cid[ch]:04X}" for ch in line) + "> Tj T*")
         ops.append("ET")
