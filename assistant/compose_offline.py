@@ -31,6 +31,8 @@ DATA = Path(__file__).parent / "data"
 JITTER = 0.03  # enough to reorder near-equals between variants, not to pick a poor fit
 SAME_IDEA = 0.93  # two judgements this close say the same thing
 DETAIL_MAX = 170
+MIN_ITEMS, MAX_ITEMS = 2, 3
+TOPIC_MARGIN = 0.03  # a second topic this close to the first is the dimension's too
 
 
 @lru_cache(maxsize=1)
@@ -131,57 +133,81 @@ class OfflineComposer:
         dim = plan.dimensions[d]
         query = f"{dim.name}：{'；'.join(dim.facts)}" if dim.facts else dim.name
         qv = self.vec.queries([query])[0]
-        cands = self._corpus(plan, query, "problems", 24)
-        bank = []
-        for rank, topic in enumerate(dim.topics[:2]):
-            for p in topic.problems:
-                detail = self._fill(plan, p.detail)
-                bank.append(Candidate(self._fill(plan, p.judgement), detail, p.case_hint, topic.id,
-                                      SourceRef(kind="phrasebank", text=p.judgement), 0.02 - 0.01 * rank))
+        pool = self._corpus(plan, query, "problems", 24) + self._bank_problems(plan, dim)
+        bank = [c for c in pool if c.ref.kind == "phrasebank"]
         if bank:
             sims = self.vec.passages([c.text for c in bank]) @ qv
             for c, s in zip(bank, sims):
                 c.score += float(s)
-        pool = sorted(cands + bank, key=lambda c: c.score + rng.uniform(0, JITTER), reverse=True)
-        n_items = min(3, max(2, len(dim.facts)))
-        chosen: list[Candidate] = []
-        chosen_vecs: list[np.ndarray] = []
-        for c in pool:
-            if len(chosen) == n_items:
+        pool = [c for c in pool if used.fresh(c.text)]
+        if not pool:
+            return DimensionDraft(name=dim.name, heading=dimension_heading(d + 1, dim.name), items=[])
+        pvecs = self.vec.passages([c.text for c in pool])
+        jitter = np.array([rng.uniform(0, JITTER) for _ in pool])
+        base = np.array([c.score for c in pool]) + jitter
+        chosen: list[int] = []
+        cases: list[list[str]] = []
+
+        def pick(scores: np.ndarray) -> int | None:
+            for i in np.argsort(-scores):
+                i = int(i)
+                if i in chosen or not used.fresh(pool[i].text):
+                    continue
+                if any(float(pvecs[i] @ pvecs[j]) > SAME_IDEA for j in chosen):
+                    continue
+                return i
+            return None
+
+        # First an item for each fact: the finding that fact is a case of.
+        facts = dim.facts
+        if facts:
+            fvecs = self.vec.queries(facts)
+            for f, fact in enumerate(facts):
+                if len(chosen) == MAX_ITEMS:
+                    near = max(range(len(chosen)), key=lambda k: float(pvecs[chosen[k]] @ fvecs[f]))
+                    cases[near].append(fact)
+                    continue
+                i = pick(pvecs @ fvecs[f] + 0.5 * base)
+                if i is None:
+                    break
+                chosen.append(i)
+                cases.append([fact])
+                used.add(pool[i].text)
+        # Then findings for the dimension itself, up to the usual two.
+        while len(chosen) < MIN_ITEMS:
+            i = pick(base)
+            if i is None:
                 break
-            if not used.fresh(c.text):
-                continue
-            v = self.vec.passages([c.judgement])[0]
-            if any(float(v @ w) > SAME_IDEA for w in chosen_vecs):
-                continue
-            chosen.append(c)
-            chosen_vecs.append(v)
-            used.add(c.text)
-        cases = self._place_facts(dim, chosen)
+            chosen.append(i)
+            cases.append([])
+            used.add(pool[i].text)
         items = []
-        for n, (c, facts) in enumerate(zip(chosen, cases), 1):
+        for n, (i, facts_here) in enumerate(zip(chosen, cases), 1):
+            c = pool[i]
             items.append(
                 Paragraph(
                     marker=f"{cn_number(n)}是" if len(chosen) > 1 else "",
-                    text=c.judgement + c.detail + self._case_text(facts, c.hint, rng),
-                    sources=[c.ref] + [SourceRef(kind="fact", text=f) for f in facts],
-                    facts=facts,
+                    text=c.judgement + c.detail + self._case_text(facts_here, c.hint, rng),
+                    sources=[c.ref] + [SourceRef(kind="fact", text=f) for f in facts_here],
+                    facts=facts_here,
                     topic=c.topic,
                 )
             )
         return DimensionDraft(name=dim.name, heading=dimension_heading(d + 1, dim.name), items=items)
 
-    def _place_facts(self, dim: DimensionPlan, chosen: list[Candidate]) -> list[list[str]]:
-        """Each fact to the item it is nearest to, items without a case served first."""
-        out: list[list[str]] = [[] for _ in chosen]
-        if not chosen or not dim.facts:
-            return out
-        sims = self.vec.queries(dim.facts) @ self.vec.passages([c.text for c in chosen]).T
-        order = sorted(range(len(dim.facts)), key=lambda f: -sims[f].max())
-        for f in order:
-            free = [i for i in range(len(chosen)) if not out[i]]
-            pick = max(free or range(len(chosen)), key=lambda i: sims[f, i])
-            out[pick].append(dim.facts[f])
+    def _bank_problems(self, plan: Plan, dim: DimensionPlan) -> list[Candidate]:
+        """Findings of the dimension's own topic, and of the next one only when the
+        dimension is about both (带头敬畏人民、敬畏组织、敬畏法纪)."""
+        topics = [t for r, (t, m) in enumerate(zip(dim.topics[:2], dim.margins[:2]))
+                  if r == 0 or m <= TOPIC_MARGIN]
+        # A fact about 食堂 under 工作作风 needs the 为民服务 findings to be its case.
+        topics += [t for t in dim.fact_topics if t not in topics]
+        out = []
+        for rank, topic in enumerate(topics):
+            for p in topic.problems:
+                out.append(Candidate(self._fill(plan, p.judgement), self._fill(plan, p.detail),
+                                     p.case_hint, topic.id,
+                                     SourceRef(kind="phrasebank", text=p.judgement), 0.02 if rank == 0 else 0.0))
         return out
 
     def _case_text(self, facts: list[str], hint: str, rng: random.Random) -> str:
@@ -241,6 +267,8 @@ class OfflineComposer:
                  rng: random.Random, used: Used) -> list[Paragraph]:
         pool: list[Candidate] = []
         for t in plan.bank.topics:
+            if t.id == "rectification" and not plan.request.year:
+                continue
             pool += [self._titled_candidate(plan, m, t.id) for m in t.measures]
         pool += [self._titled_candidate(plan, m, "general") for m in plan.bank.general_measures]
         pool = [c for c in pool if used.fresh(c.text)]
@@ -249,12 +277,14 @@ class OfflineComposer:
         cause_texts = [f"{c.title}：{c.text[:80]}；" + "、".join(c.answers) for c in causes]
         sims = self.vec.passages([c.text for c in pool]) @ self.vec.queries(cause_texts).T
         facts_by_dim = {p.name: [f for i in p.items for f in i.facts] for p in problems}
+        topics_by_dim = {dp.name: [t.id for t in dp.topics[:1]] for dp in plan.dimensions}
         by = f"{(plan.request.year or 2025) + 1}年6月底"
         out, taken = [], set()
         for k, cause in enumerate(causes):
             scores = sims[:, k] + np.array([rng.uniform(0, JITTER) for _ in pool])
-            # The measure should come from the topic of the problems this cause answers.
-            scores += np.array([0.02 if c.topic == cause.topic else 0.0 for c in pool])
+            # The measure should come from the topic of the cause or of the problems it answers.
+            near = {cause.topic} | {t for d in cause.answers for t in topics_by_dim.get(d, [])}
+            scores += np.array([0.05 if c.topic in near else 0.0 for c in pool])
             for i in taken:
                 scores[i] = -np.inf
             i = int(scores.argmax())

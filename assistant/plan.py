@@ -43,7 +43,9 @@ class Vectors:
 class DimensionPlan:
     name: str
     topics: list[Topic]  # best first
+    margins: list[float] = field(default_factory=list)  # how far each is behind the first
     facts: list[str] = field(default_factory=list)
+    fact_topics: list[Topic] = field(default_factory=list)  # each fact's own best topic
 
 
 @dataclass
@@ -75,13 +77,20 @@ def _topic_scores(vec: Vectors, bank: Bank, texts: list[str]) -> np.ndarray:
 
 
 def assign_facts(dim_scores: np.ndarray, fact_scores: np.ndarray) -> list[int]:
-    """Each fact goes to the dimension whose leading topics it shares most: a fact's
-    preference for a topic, plus how far that topic is from being the dimension's own."""
-    rel = dim_scores - dim_scores.max(axis=1, keepdims=True)  # 0 for a dimension's own topic
+    """Each fact goes to the dimension that ranks the fact's topics highest.
+
+    Ranks, not raw scores: a dimension named after a topic scores that topic far above the
+    rest (its words are in the name), which would let it pull in facts that are only
+    loosely about it. The sum of a topic's rank for the fact and for the dimension picks the
+    pair both agree on; the scores only break ties."""
+    rank_d = np.argsort(np.argsort(-dim_scores, axis=1), axis=1)
+    rank_f = np.argsort(np.argsort(-fact_scores, axis=1), axis=1)
+    rel_d = dim_scores - dim_scores.max(axis=1, keepdims=True)
+    rel_f = fact_scores - fact_scores.max(axis=1, keepdims=True)
     out = []
-    for f in fact_scores:
-        combined = (f[None, :] + 2.0 * rel).max(axis=1)
-        out.append(int(combined.argmax()))
+    for f in range(len(fact_scores)):
+        combined = -(rank_f[f][None, :] + rank_d) + (rel_f[f][None, :] + rel_d)
+        out.append(int(combined.max(axis=1).argmax()))
     return out
 
 
@@ -95,9 +104,13 @@ def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_reg
     dims = []
     for n, name in enumerate(names):
         order = np.argsort(-dim_scores[n])
-        dims.append(DimensionPlan(name=name, topics=[bank.topics[i] for i in order[:3]]))
+        top = dim_scores[n][order[0]]
+        dims.append(DimensionPlan(name=name, topics=[bank.topics[i] for i in order[:3]],
+                                  margins=[float(top - dim_scores[n][i]) for i in order[:3]]))
     if names and req.facts:
-        for fact, d in zip(req.facts, assign_facts(dim_scores, _topic_scores(vec, bank, req.facts))):
-            dims[d].facts.append(fact)
+        fact_scores = _topic_scores(vec, bank, req.facts)
+        for f, d in enumerate(assign_facts(dim_scores, fact_scores)):
+            dims[d].facts.append(req.facts[f])
+            dims[d].fact_topics.append(bank.topics[int(fact_scores[f].argmax())])
     context = " ".join([req.unit, req.post, *req.facts])
     return Plan(request=req, structure=structure, dimensions=dims, bank=bank, context=context)

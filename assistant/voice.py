@@ -42,7 +42,8 @@ def has_collective_voice(text: str) -> bool:
 
 
 def has_personal_voice(text: str) -> bool:
-    t = re.sub(r"自我|我国|我省|我市|我区|我县|我们", "", text)
+    # 我代表领导班子 is how the principal leader opens a 班子 material: not a personal voice.
+    t = re.sub(r"我代表|自我|我国|我省|我市|我区|我县|我们", "", text)
     return "我" in t or any(m in t for m in _voice()["personal_markers"])
 
 
