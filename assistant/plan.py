@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+import yaml
 from langchain_core.embeddings import Embeddings
 
 from .phrasebank import Bank, Topic, keyword_hits, load_bank
 from .structure import choose_structure, load_registry
 from .types import Request, Structure
 
+DATA = Path(__file__).parent / "data"
 # A topic word found in the text counts as much as this much cosine similarity.
 KEYWORD_BONUS = 0.04
 
@@ -76,20 +80,43 @@ def _topic_scores(vec: Vectors, bank: Bank, texts: list[str]) -> np.ndarray:
     return sims + KEYWORD_BONUS * np.minimum(hits, 3)
 
 
+RULE_BONUS = 0.3  # a topic named by a rule ranks above any the embedding proposes
+
+
+@lru_cache(maxsize=1)
+def _dimension_rules() -> list[tuple[list[str], list[str]]]:
+    raw = yaml.safe_load((DATA / "dimension_topics.yaml").read_text("utf-8"))
+    return [(r["words"], r["topics"]) for r in raw["rules"]]
+
+
+def dimension_topic_scores(vec: Vectors, bank: Bank, names: list[str]) -> np.ndarray:
+    scores = _topic_scores(vec, bank, names)
+    index = {t.id: n for n, t in enumerate(bank.topics)}
+    for row, name in enumerate(names):
+        for words, topics in _dimension_rules():
+            if any(w in name for w in words):
+                for k, tid in enumerate(topics):
+                    if tid in index:
+                        col = index[tid]
+                        scores[row, col] = max(scores[row, col], 1.0 + RULE_BONUS - 0.01 * k)
+    return scores
+
+
 def assign_facts(dim_scores: np.ndarray, fact_scores: np.ndarray) -> list[int]:
     """Each fact goes to the dimension that ranks the fact's topics highest.
 
     Ranks, not raw scores: a dimension named after a topic scores that topic far above the
     rest (its words are in the name), which would let it pull in facts that are only
     loosely about it. The sum of a topic's rank for the fact and for the dimension picks the
-    pair both agree on; the scores only break ties."""
+    pair both agree on; the scores only break ties. The fact's rank counts double: a fact
+    is concrete and about one thing, a dimension is broad and shares topics."""
     rank_d = np.argsort(np.argsort(-dim_scores, axis=1), axis=1)
     rank_f = np.argsort(np.argsort(-fact_scores, axis=1), axis=1)
     rel_d = dim_scores - dim_scores.max(axis=1, keepdims=True)
     rel_f = fact_scores - fact_scores.max(axis=1, keepdims=True)
     out = []
     for f in range(len(fact_scores)):
-        combined = -(rank_f[f][None, :] + rank_d) + (rel_f[f][None, :] + rel_d)
+        combined = -(2 * rank_f[f][None, :] + rank_d) + (rel_f[f][None, :] + rel_d)
         out.append(int(combined.max(axis=1).argmax()))
     return out
 
@@ -100,7 +127,7 @@ def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_reg
         req, registry=load_registry(user_registry), corpus_materials=corpus_materials
     )
     names = structure.dimensions
-    dim_scores = _topic_scores(vec, bank, names)
+    dim_scores = dimension_topic_scores(vec, bank, names)
     dims = []
     for n, name in enumerate(names):
         order = np.argsort(-dim_scores[n])

@@ -1,0 +1,150 @@
+"""Structure retrieval and offline drafting on the real index and model."""
+
+import re
+
+import pytest
+
+from assistant.draft import Drafter, voice_ok
+from assistant.render import to_markdown, to_text
+from assistant.structure import choose_structure, dimensions_from_notice
+from assistant.types import Request, Role, StructureSource
+
+SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
+FACTS = [
+    "干部职工反映院内停车难，早高峰车位不够",
+    "3号楼充电桩坏了两个月没有及时修",
+    "今年有2次理论学习中心组学习因出差缺席",
+]
+
+
+@pytest.fixture(scope="module")
+def drafter(corpus_index, corpus_settings):
+    return Drafter(corpus_settings, corpus_index)
+
+
+def req(**kw) -> Request:
+    base = dict(role=Role.GEREN, unit="区教育局", post="办公室主任", year=2023,
+                meeting="专题民主生活会", facts=FACTS)
+    base.update(kw)
+    return Request(**base)
+
+
+# --- structure ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", [Role.GEREN, Role.BANZI])
+def test_2023_theme_education_gets_the_six_dimensions_for_both_roles(role):
+    s = choose_structure(Request(role=role, year=2023, meeting="专题民主生活会"))
+    assert s.dimensions == SIX_2023 and s.source == StructureSource.REGISTRY and not s.guess
+
+
+def test_2024_gets_four_and_2025_five_daitou():
+    s24 = choose_structure(Request(role=Role.BANZI, year=2024, meeting="民主生活会"))
+    s25 = choose_structure(Request(role=Role.GEREN, year=2025, meeting="民主生活会"))
+    assert len(s24.dimensions) == 4 and all(d.startswith("带头") for d in s24.dimensions)
+    assert s24.dimensions[0] == "带头严守政治纪律和政治规矩、维护党的团结统一"
+    assert len(s25.dimensions) == 5 and s25.dimensions[-1] == "带头坚决扛起管党治党责任"
+
+
+def test_a_pasted_notice_wins_over_the_registry():
+    notice = ("各党支部：经研究，2025年度民主生活会重点对照以下方面检视剖析：一是带头强化政治忠诚，深刻领悟…；"
+              "二是带头学用新思想；三是带头为民办实事。请认真准备。")
+    s = choose_structure(Request(role=Role.GEREN, year=2025, notice=notice))
+    assert s.source == StructureSource.NOTICE
+    assert s.dimensions == ["带头强化政治忠诚", "带头学用新思想", "带头为民办实事"]
+    assert dimensions_from_notice("要求围绕理论学习、政治素质、能力本领、担当作为等四个方面查摆问题。") == \
+        ["理论学习", "政治素质", "能力本领", "担当作为"]
+
+
+def test_the_users_own_list_wins_over_everything():
+    s = choose_structure(Request(year=2025, dimensions=["甲方面", "乙方面"], notice="一是带头甲；二是带头乙"))
+    assert s.source == StructureSource.USER and s.dimensions == ["甲方面", "乙方面"]
+
+
+def test_an_unknown_year_is_labelled_a_guess():
+    s = choose_structure(Request(role=Role.BANZI, year=2026, meeting="民主生活会"))
+    assert s.guess and s.source == StructureSource.GUESS
+    assert "2026" in s.reason and "仅供参考" in s.reason
+    assert len(s.dimensions) == 5  # the latest known list, 2025's
+
+
+def test_a_year_between_registry_entries_is_voted_from_the_corpus(corpus_index):
+    s = choose_structure(Request(role=Role.BANZI, year=2022, meeting="民主生活会"),
+                         corpus_materials=corpus_index.materials_list())
+    assert s.source == StructureSource.CORPUS and s.guess
+    assert s.dimensions == SIX_2023  # seed 000, 2022年度, same role
+
+
+# --- drafting ----------------------------------------------------------------------
+
+def problems_of(draft, name):
+    return "".join(i.text for d in draft.problems if d.name == name for i in d.items)
+
+
+def test_personal_draft_has_the_structure_facts_in_place_and_one_voice(drafter):
+    d = drafter.draft(req())
+    assert [p.name for p in d.problems] == SIX_2023
+    text = to_text(d)
+    assert "停车难" in problems_of(d, "工作作风") and "充电桩" in problems_of(d, "工作作风")
+    assert "中心组学习因出差缺席" in problems_of(d, "理论学习")
+    assert voice_ok(text, Role.GEREN), "a 个人 draft must not speak as 班子"
+    # dimensions with no fact get a visible placeholder, never an invented case
+    for name in ("政治素质", "能力本领", "担当作为", "廉洁自律"):
+        assert "【待补充" in problems_of(d, name)
+    for dim in d.problems:
+        assert 1 <= len(dim.items) <= 3
+    assert re.search(r"一是.+二是", problems_of(d, "工作作风"), re.S)
+
+
+def test_collective_draft_speaks_as_the_group(drafter):
+    d = drafter.draft(req(role=Role.BANZI))
+    text = to_text(d)
+    assert voice_ok(text, Role.BANZI), "a 班子 draft must not speak as one person"
+    assert "我代表领导班子" in d.preamble.text
+    assert d.title.startswith("区教育局领导班子")
+
+
+def test_causes_and_measures_answer_what_was_drafted(drafter):
+    d = drafter.draft(req())
+    assert 3 <= len(d.causes) <= 4
+    covered = {name for c in d.causes for name in c.answers}
+    assert covered == set(SIX_2023), "every dimension's problems have a cause"
+    assert len(d.measures) == len(d.causes)
+    assert [m.answers[0] for m in d.measures] == [c.title for c in d.causes]
+    for m in d.measures:  # concrete commitments: how often or by when
+        assert re.search(r"\d|每[年季月周]|年底|年内", m.text)
+
+
+def test_no_sentence_is_used_twice(drafter):
+    d = drafter.draft(req())
+    sents = [s for s in re.split(r"[。；]", to_text(d)) if len(s) > 12 and "【待补充" not in s]
+    dupes = {s for s in sents if sents.count(s) > 1}
+    assert not dupes
+
+
+def test_same_request_same_draft_and_regenerate_gives_a_variant(drafter):
+    r = req()
+    a, b = drafter.draft(r), drafter.draft(r)
+    assert to_text(a) == to_text(b)
+    c = drafter.regenerate(a, "problems:1")
+    assert [i.text for i in c.problems[1].items] != [i.text for i in a.problems[1].items]
+    assert c.problems[0] == a.problems[0] and c.causes == a.causes
+    assert c.problems[1].name == "政治素质" and c.problems[1].items
+
+
+def test_year_bound_and_unit_bound_text_stays_out(drafter):
+    old = to_text(drafter.draft(req(year=2017, meeting="民主生活会")))
+    assert "二十大" not in old and "二十届" not in old and "主题教育" not in old
+    new = to_text(drafter.draft(req(year=2024, meeting="民主生活会")))
+    assert "主题教育" not in new and "两学一做" not in new
+    for text in (old, new):
+        assert "机关事务" not in text and "XXX" not in text and "**" not in text
+
+
+def test_each_paragraph_says_where_it_came_from(drafter):
+    d = drafter.draft(req())
+    for dim in d.problems:
+        for p in dim.items:
+            assert p.sources and p.sources[0].kind in {"corpus", "phrasebank"}
+            assert all(f in p.text for f in p.facts)
+    md = to_markdown(d)
+    assert md.startswith("# ") and "## 一、存在的主要问题" in md and "### （一）在理论学习方面" in md
