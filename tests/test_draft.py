@@ -77,7 +77,7 @@ def test_a_year_between_registry_entries_is_voted_from_the_corpus(corpus_index):
 # --- drafting ----------------------------------------------------------------------
 
 def problems_of(draft, name):
-    return "".join(i.text for d in draft.problems if d.name == name for i in d.items)
+    return "".join(i.marker + i.text for d in draft.problems if d.name == name for i in d.items)
 
 
 def test_personal_draft_has_the_structure_facts_in_place_and_one_voice(drafter):
