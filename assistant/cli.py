@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
@@ -195,6 +196,93 @@ def search(
             f"{SECTION_NAMES.get(m.get('section_kind', ''), '')} · {m.get('dimension') or '—'} · {m.get('source')}"
         )
         console.print(f"   {h.text[:160]}")
+
+
+def _request(role, unit, post, year, meeting, theme, facts_file, dimensions, notice_file):
+    from .plan import split_facts
+    from .types import Request
+
+    def read(path: Optional[Path]) -> str:
+        if path is None:
+            return ""
+        from .load import load_file
+
+        try:
+            return load_file(path).text
+        except InputError as e:
+            _fail(e.user_message)
+
+    dims = [d for d in re.split(r"[,，、;；\n]", dimensions or "") if d.strip()]
+    try:
+        return Request(role=role, unit=unit, post=post, year=year, meeting=meeting, theme=theme,
+                       facts=split_facts(read(facts_file)), dimensions=dims, notice=read(notice_file))
+    except ValueError:
+        _fail(f"角色应为 班子、个人 或 支部，收到：{role}")
+
+
+@app.command()
+def structure(
+    role: Annotated[str, typer.Option(help="班子/个人/支部")] = "个人",
+    year: Annotated[Optional[int], typer.Option(help="会议年度，如 2025")] = None,
+    meeting: Annotated[str, typer.Option(help="民主生活会/专题民主生活会/组织生活会")] = "民主生活会",
+    notice_file: Annotated[Optional[Path], typer.Option(help="通知文本文件，从中提取方面清单")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+):
+    """给出本次会议应对照的方面清单，并说明来源。"""
+    from .index import Index
+    from .structure import choose_structure, load_registry
+
+    req = _request(role, "", "", year, meeting, "", None, None, notice_file)
+    settings = _settings()
+    s = choose_structure(req, registry=load_registry(settings.data_dir / "meetings.yaml"),
+                         corpus_materials=Index(settings).materials_list())
+    if as_json:
+        print(json.dumps({"dimensions": s.dimensions, "source": s.source.value, "guess": s.guess,
+                          "reason": s.reason, "meeting_id": s.meeting_id}, ensure_ascii=False, indent=2))
+        return
+    for n, d in enumerate(s.dimensions, 1):
+        console.print(f"{n}. {d}")
+    console.print(("[yellow]（推测）[/yellow]" if s.guess else "") + s.reason)
+
+
+@app.command()
+def draft(
+    role: Annotated[str, typer.Option(help="班子/个人/支部")] = "个人",
+    unit: Annotated[str, typer.Option(help="单位名称")] = "",
+    post: Annotated[str, typer.Option(help="职务")] = "",
+    year: Annotated[Optional[int], typer.Option(help="会议年度")] = None,
+    meeting: Annotated[str, typer.Option(help="会议类型")] = "民主生活会",
+    theme: Annotated[str, typer.Option(help="会议主题")] = "",
+    facts_file: Annotated[Optional[Path], typer.Option(help="本年度具体事实，一行一条")] = None,
+    dimensions: Annotated[Optional[str], typer.Option(help="自定义方面清单，用顿号或逗号分隔")] = None,
+    notice_file: Annotated[Optional[Path], typer.Option(help="通知文本文件")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md、txt 或 json")] = "md",
+    llm: Annotated[bool, typer.Option("--llm", help="使用已配置的大模型服务")] = False,
+):
+    """起草一份对照检查材料（默认离线生成，不需要大模型）。"""
+    from .draft import Drafter
+    from .index import Index
+    from .render import to_markdown, to_text
+
+    req = _request(role, unit, post, year, meeting, theme, facts_file, dimensions, notice_file)
+    settings = _settings()
+    if llm and not settings.llm_base_url:
+        err.print("[yellow]未配置大模型服务（DUIZHAO_LLM_BASE_URL），改用离线方式生成。[/yellow]")
+    drafter = Drafter.from_settings(settings, Index(settings), use_llm=llm)
+    with console.status("正在起草……") if fmt != "json" else _nullcontext():
+        result = drafter.draft(req)
+    if fmt == "json":
+        print(result.model_dump_json(indent=2))
+    else:
+        print(to_markdown(result) if fmt == "md" else to_text(result))
+    for note in result.notes:
+        err.print(f"[yellow]提示：{note}[/yellow]")
+
+
+def _nullcontext():
+    from contextlib import nullcontext
+
+    return nullcontext()
 
 
 def main() -> None:

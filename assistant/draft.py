@@ -53,12 +53,27 @@ def title_for(req: Request) -> str:
 class Drafter:
     """Holds what drafting needs across requests: the index, the cached vectors, settings."""
 
-    def __init__(self, settings: Settings, index: Index, llm_composer: Composer | None = None) -> None:
+    def __init__(self, settings: Settings, index: Index, chat_model=None, on_token=None) -> None:
+        """`chat_model`: a langchain chat model for LLM mode (tests pass fakes here);
+        None drafts offline."""
         self.settings = settings
         self.index = index
         self.vec = Vectors(index.embeddings)
         self.offline = OfflineComposer(index, self.vec)
-        self.llm = llm_composer
+        self.llm: Composer | None = None
+        if chat_model is not None:
+            from .compose_llm import LLMComposer
+
+            self.llm = LLMComposer(chat_model, self.offline, on_token=on_token)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, index: Index, *, use_llm: bool = False, on_token=None) -> "Drafter":
+        """Offline unless asked for LLM mode and an endpoint is configured."""
+        if use_llm and settings.llm_base_url:
+            from .compose_llm import make_chat_model
+
+            return cls(settings, index, make_chat_model(settings), on_token=on_token)
+        return cls(settings, index)
 
     def plan(self, req: Request) -> Plan:
         user_registry = self.settings.data_dir / "meetings.yaml"
@@ -112,9 +127,6 @@ class Drafter:
             lambda: self.offline.measures(plan, draft.causes, draft.problems, rng, used),
             lambda: composer.measures(plan, draft.causes, draft.problems, rng, used),
         )
-        closing = frames()["closing"][req.role.value]
-        if draft.measures and closing:
-            draft.measures[-1].text += ""  # the closing line is rendered by the exporter
         yield DraftEvent("measures", draft)
         yield DraftEvent("done", draft)
 
@@ -156,6 +168,10 @@ class Drafter:
 
 
 def _failure_reason(e: Exception) -> str:
+    from .compose_llm import LLMError
+
+    if isinstance(e, LLMError):
+        return str(e)
     name = type(e).__name__.lower()
     if "timeout" in name or "timed out" in str(e).lower():
         return "连接超时"

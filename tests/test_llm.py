@@ -1,0 +1,197 @@
+"""LLM mode: langchain's fake chat model, and the real OpenAI client against a local HTTP
+server speaking the chat-completions wire format (streaming), including a time-out."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from pydantic import SecretStr
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from assistant import prompts
+from assistant.compose_llm import make_chat_model
+from assistant.draft import Drafter
+from assistant.render import to_text
+from assistant.settings import Settings
+from assistant.types import Request, Role
+
+SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
+FACTS = ["干部职工反映院内停车难", "今年有2次理论学习中心组学习因出差缺席"]
+
+
+def req(**kw):
+    base = dict(role=Role.GEREN, unit="区教育局", post="办公室主任", year=2023,
+                meeting="专题民主生活会", facts=FACTS)
+    base.update(kw)
+    return Request(**base)
+
+
+def canned(task: str) -> str:
+    """What a well-behaved model answers for each task of ours."""
+    if "【任务：preamble】" in task:
+        return "根据通知要求，我认真开展学习研讨，广泛征求意见。现作个人对照检查如下。"
+    if "【任务：problems】" in task:
+        dim = task.split("请写“")[1].split("”")[0]
+        fact = next((f for f in FACTS if f in task), "【待补充：具体事例】")
+        return f"一是{dim}上要求不够严。表现为标准不高。比如，{fact}。\n二是{dim}上用力不够。表现为抓得不实。比如，【待补充：具体事例】。"
+    if "【任务：causes】" in task:
+        return "（一）理论学习有所放松。理论学习、政治素质方面的问题，根源在此。\n（二）宗旨意识有所淡化。工作作风、能力本领方面的问题，根源在此。\n（三）纪律意识不够牢固。担当作为、廉洁自律方面的问题，根源在此。"
+    if "【任务：measures】" in task:
+        return "（一）强化理论武装。每月自学不少于8小时。\n（二）践行宗旨意识。每季度走访基层2次。\n（三）严守纪律规矩。2024年6月底前完成自查。"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def base_settings(corpus_settings):
+    return corpus_settings
+
+
+def test_every_prompt_renders_with_its_declared_variables():
+    values = dict(role="个人", role_label="个人", meeting="民主生活会", year=2023, congress="党的二十大精神",
+                  campaign="主题教育", unit="区教育局", post="主任", dimensions=["理论学习"], dimension="理论学习",
+                  n_items=2, facts=["事实一"], references=["参考一"], avoid=[], problems="问题", n_causes=3,
+                  causes=["原因一"])
+    assert set(prompts.names()) >= {"system", "preamble", "problems", "causes", "measures"}
+    for name in prompts.names():
+        declared = prompts.variables(name)
+        text = prompts.render(name, **{k: values[k] for k in declared})
+        assert text and "{{" not in text
+
+
+def test_fake_chat_model_drafts_every_section(corpus_index, base_settings):
+    n_calls = 1 + len(SIX) + 2
+    model = FakeListChatModel(responses=[canned(t) for t in _tasks(corpus_index, base_settings)][:n_calls])
+    d = Drafter(base_settings, corpus_index, chat_model=model).draft(req())
+    assert [p.name for p in d.problems] == SIX
+    assert d.preamble.text.endswith("现作个人对照检查如下。")
+    assert "比如，干部职工反映院内停车难" in to_text(d)
+    assert [c.title for c in d.causes][0] == "理论学习有所放松"
+    assert len(d.measures) == 3 and not d.notes
+
+
+def _tasks(corpus_index, settings):
+    """The prompts the drafter will send, in order, by recording them with a parrot."""
+    from langchain_core.language_models.fake_chat_models import ParrotFakeChatModel
+
+    seen = []
+
+    class Recorder(ParrotFakeChatModel):
+        def _generate(self, messages, stop=None, run_manager=None, **kw):
+            seen.append(messages[-1].content)
+            from langchain_core.messages import AIMessage
+            from langchain_core.outputs import ChatGeneration, ChatResult
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=canned(messages[-1].content)))])
+
+    Drafter(settings, corpus_index, chat_model=Recorder()).draft(req())
+    return seen
+
+
+def test_failing_model_falls_back_offline_per_section_and_says_so(corpus_index, base_settings):
+    class Broken(FakeListChatModel):
+        def _call(self, *a, **kw):
+            raise TimeoutError("timed out")
+
+        def _stream(self, *a, **kw):
+            raise TimeoutError("timed out")
+
+    d = Drafter(base_settings, corpus_index, chat_model=Broken(responses=["x"])).draft(req())
+    assert [p.name for p in d.problems] == SIX and all(p.items for p in d.problems)
+    assert d.causes and d.measures and d.preamble.text
+    assert any("离线" in n and "超时" in n for n in d.notes)
+
+
+def test_refusal_falls_back(corpus_index, base_settings):
+    model = FakeListChatModel(responses=["抱歉，我无法协助完成这个请求。"] * 20)
+    d = Drafter(base_settings, corpus_index, chat_model=model).draft(req())
+    assert all(p.items for p in d.problems)
+    assert any("拒绝" in n for n in d.notes)
+
+
+# --- the real client on the real wire ------------------------------------------------
+
+class Stub(BaseHTTPRequestHandler):
+    delay = 0.0
+    requests: list = []
+
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        try:
+            self._answer()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (the time-out test): nothing to answer
+
+    def _answer(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+        time.sleep(type(self).delay)
+        task = body["messages"][-1]["content"]
+        answer = canned(task)
+        self.send_response(200)
+        if body.get("stream"):
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for i in range(0, len(answer), 7):  # several chunks, as a real server streams
+                chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                         "choices": [{"index": 0, "delta": {"content": answer[i:i + 7]}, "finish_reason": None}]}
+                self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                self.wfile.flush()
+            end = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                   "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
+        else:
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
+                                         "choices": [{"index": 0, "message": {"role": "assistant", "content": answer},
+                                                      "finish_reason": "stop"}]}).encode())
+
+
+@pytest.fixture
+def stub():
+    Stub.requests = []
+    Stub.delay = 0.0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def llm_settings(base, server, timeout=20.0):
+    return base.model_copy(update={
+        "llm_base_url": f"http://127.0.0.1:{server.server_port}/v1", "llm_model": "stub-model",
+        "llm_api_key": SecretStr("sk-test-123"), "llm_timeout": timeout})
+
+
+def test_openai_wire_streaming(corpus_index, base_settings, stub):
+    settings = llm_settings(base_settings, stub)
+    tokens = []
+    drafter = Drafter.from_settings(settings, corpus_index, use_llm=True, on_token=tokens.append)
+    d = drafter.draft(req())
+    assert "比如，干部职工反映院内停车难" in to_text(d) and not d.notes
+    assert len(tokens) > 20  # it arrived in pieces
+    first = Stub.requests[0]
+    assert first["path"] == "/v1/chat/completions" and first["body"]["stream"] is True
+    assert first["auth"] == "Bearer sk-test-123" and first["body"]["model"] == "stub-model"
+    problems_req = next(r for r in Stub.requests if "【任务：problems】" in r["body"]["messages"][-1]["content"])
+    system = problems_req["body"]["messages"][0]["content"]
+    assert problems_req["body"]["messages"][0]["role"] == "system" and "以个人口吻" in system
+    assert "<<<参考资料" in problems_req["body"]["messages"][-1]["content"]
+
+
+def test_endpoint_timeout_falls_back_and_keeps_the_draft(corpus_index, base_settings, stub):
+    Stub.delay = 3.0
+    settings = llm_settings(base_settings, stub, timeout=0.5)
+    d = Drafter.from_settings(settings, corpus_index, use_llm=True).draft(req())
+    assert all(p.items for p in d.problems) and d.causes and d.measures
+    assert any("超时" in n for n in d.notes)
+
+
+def test_no_endpoint_means_offline(corpus_index, base_settings):
+    drafter = Drafter.from_settings(base_settings, corpus_index, use_llm=True)
+    assert drafter.llm is None
+    with pytest.raises(Exception):
+        make_chat_model(Settings())
