@@ -163,3 +163,23 @@ class Draft(_Node):
     measures: list[Paragraph] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="what the drafter wants the user to know")
     variant: int = 0
+
+
+# --- review -------------------------------------------------------------------------
+
+
+class Severity(str, Enum):
+    ERROR = "error"  # the reviewer will send it back
+    WARNING = "warning"  # the reviewer will likely mark it
+    INFO = "info"
+
+
+class Finding(_Node):
+    """One thing a strict reviewer would mark, with where it is and what to do."""
+
+    rule: str = Field(description="stable rule id, e.g. coverage.missing")
+    severity: Severity
+    location: str = Field(description="section / dimension / paragraph, in Chinese")
+    message: str = Field(description="what is wrong, in Chinese")
+    suggestion: str = Field("", description="how to fix it, in Chinese")
+    excerpt: str = ""
