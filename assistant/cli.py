@@ -285,5 +285,77 @@ def _nullcontext():
     return nullcontext()
 
 
+SEVERITY_NAMES = {"error": "错误", "warning": "提醒", "info": "说明"}
+SEVERITY_STYLES = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _load_text(file: Path) -> str:
+    from .load import load_file
+
+    try:
+        return load_file(file).text
+    except InputError as e:
+        _fail(e.user_message)
+
+
+@app.command()
+def audit(
+    file: Path,
+    role: Annotated[Optional[str], typer.Option(help="指定角色：班子/个人/支部")] = None,
+    year: Annotated[Optional[int], typer.Option(help="指定年度")] = None,
+    meeting: Annotated[Optional[str], typer.Option(help="指定会议类型，如 民主生活会")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+):
+    """按审核要求检查一份材料：方面是否齐全、是否见人见事、术语是否规范、口吻、占位符等。"""
+    from .audit import audit_text, summary
+    from .structure import load_registry
+    from .types import Role
+
+    text = _load_text(file)
+    if role is not None and role not in {r.value for r in Role}:
+        _fail(f"角色应为 班子、个人 或 支部，收到：{role}")
+    registry = load_registry(_settings().data_dir / "meetings.yaml")
+    findings = audit_text(text, role=role, year=year, meeting=meeting, registry=registry)
+    if as_json:
+        print(json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False, indent=2))
+        return
+    console.print(f"[bold]{file.name}[/bold]：{summary(findings)}")
+    for sev in ("error", "warning", "info"):
+        group = [f for f in findings if f.severity.value == sev]
+        if not group:
+            continue
+        style = SEVERITY_STYLES[sev]
+        console.print(f"\n[bold {style}]{SEVERITY_NAMES[sev]}（{len(group)}）[/bold {style}]")
+        for n, f in enumerate(group, 1):
+            console.print(f"{n}. [bold]{f.location}[/bold]  〔{f.rule}〕", highlight=False)
+            console.print(f"   {f.message}", highlight=False)
+            if f.excerpt:
+                console.print(f"   原文：{f.excerpt}", highlight=False)
+            if f.suggestion:
+                console.print(f"   建议：{f.suggestion}", highlight=False)
+
+
+@app.command()
+def export(
+    file: Path,
+    docx: Annotated[Path, typer.Option("--docx", help="输出的 .docx 文件路径")],
+    unit: Annotated[str, typer.Option(help="单位（标题下署名行）")] = "",
+    name: Annotated[str, typer.Option(help="姓名（标题下署名行）")] = "",
+    post: Annotated[str, typer.Option(help="职务（标题下署名行）")] = "",
+):
+    """把材料文本导出为公文格式的 Word 文件（A4，仿宋三号，固定行距28磅，页码居外侧）。"""
+    from .export import DocHeader, export_docx
+
+    text = _load_text(file)
+    if not text.strip():
+        _fail(f"{file}：文件中没有文字")
+    header = DocHeader(unit=unit, name=name, post=post) if (unit or name or post) else None
+    try:
+        out = export_docx(text, docx, header=header)
+    except OSError:
+        _fail(f"{docx}：无法写入（请检查路径和权限，或先关闭正在打开该文件的 Word/WPS）")
+    console.print(f"已导出：{out}", highlight=False)
+
+
 def main() -> None:
     app()

@@ -129,8 +129,10 @@ class OfflineComposer:
         return fill(text, r.role, r.unit, r.year)
 
     # --- problems -------------------------------------------------------------------
-    def problems(self, plan: Plan, d: int, rng: random.Random, used: Used) -> DimensionDraft:
+    def problems(self, plan: Plan, d: int, rng: random.Random, used: Used,
+                 min_items: int | None = None) -> DimensionDraft:
         dim = plan.dimensions[d]
+        want = MIN_ITEMS if min_items is None else min_items
         query = f"{dim.name}：{'；'.join(dim.facts)}" if dim.facts else dim.name
         qv = self.vec.queries([query])[0]
         pool = self._corpus(plan, query, "problems", 24) + self._bank_problems(plan, dim)
@@ -174,7 +176,7 @@ class OfflineComposer:
                 cases.append([fact])
                 used.add(pool[i].text)
         # Then findings for the dimension itself, up to the usual two.
-        while len(chosen) < MIN_ITEMS:
+        while len(chosen) < want:
             i = pick(base)
             if i is None:
                 break

@@ -137,17 +137,46 @@ class Drafter:
         assert last is not None
         return last
 
-    def regenerate(self, draft: Draft, key: str) -> Draft:
-        """Draft one section again as a new variant; the rest stays as it is."""
-        req = draft.request
-        plan = self.plan(req)
-        variant = draft.variant + 1
+    def _used(self, draft: Draft) -> Used:
         used = Used()
         for dim in draft.problems:
             for p in dim.items:
                 used.add(p.text)
         for p in draft.causes + draft.measures:
             used.add(p.text)
+        return used
+
+    def _one_more(self, draft: Draft, d: int, facts: list[str]) -> Draft:
+        """The dimension keeps its items and gains one, written around `facts` if any."""
+        from .plan import best_topic
+
+        plan = self.plan(draft.request)
+        dim = plan.dimensions[d]
+        dim.facts = facts
+        dim.fact_topics = [best_topic(self.vec, plan.bank, f) for f in facts]
+        new = draft.model_copy(deep=True)
+        new.variant = draft.variant + 1
+        rng = self._rng(draft.request, new.variant, f"more:{d}:{len(new.problems[d].items)}")
+        extra = self.offline.problems(plan, d, rng, self._used(draft), min_items=1)
+        if extra.items:
+            new.problems[d].items = _renumber(new.problems[d].items + extra.items[:1])
+        return new
+
+    def add_item(self, draft: Draft, d: int) -> Draft:
+        return self._one_more(draft, d, [])
+
+    def add_fact(self, draft: Draft, fact: str, d: int) -> Draft:
+        new = self._one_more(draft, d, [fact])
+        if fact not in new.request.facts:
+            new.request = new.request.model_copy(update={"facts": [*new.request.facts, fact]})
+        return new
+
+    def regenerate(self, draft: Draft, key: str) -> Draft:
+        """Draft one section again as a new variant; the rest stays as it is."""
+        req = draft.request
+        plan = self.plan(req)
+        variant = draft.variant + 1
+        used = self._used(draft)
         new = draft.model_copy(deep=True)
         new.variant = variant
         rng = self._rng(req, variant, key)
@@ -165,6 +194,13 @@ class Drafter:
         else:
             raise KeyError(key)
         return new
+
+
+def _renumber(items: list[Paragraph]) -> list[Paragraph]:
+    from .render import cn_number
+
+    return [p.model_copy(update={"marker": f"{cn_number(n)}是" if len(items) > 1 else ""})
+            for n, p in enumerate(items, 1)]
 
 
 def _failure_reason(e: Exception) -> str:

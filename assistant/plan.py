@@ -141,3 +141,7 @@ def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_reg
             dims[d].fact_topics.append(bank.topics[int(fact_scores[f].argmax())])
     context = " ".join([req.unit, req.post, *req.facts])
     return Plan(request=req, structure=structure, dimensions=dims, bank=bank, context=context)
+
+
+def best_topic(vec: Vectors, bank: Bank, text: str) -> Topic:
+    return bank.topics[int(_topic_scores(vec, bank, [text])[0].argmax())]

@@ -1,0 +1,386 @@
+"""The browser UI (Gradio Blocks). It only calls the Workspace; nothing here drafts.
+
+Every user gets an owner id kept in their browser (encrypted localStorage, key on disk so a
+server restart can still read it); their drafts live on disk under that id. Each handler
+loads the record from disk and saves it back, so a reload or restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import gradio as gr
+
+from .errors import InputError
+from .plan import split_facts
+from .render import section_titles
+from .settings import Settings
+from .store import DraftRecord, browser_secret, new_owner
+from .structure import load_registry
+from .types import Request, Role
+from .workspace import SECTION_LABELS, Workspace
+
+MEETINGS = ["民主生活会", "专题民主生活会", "组织生活会"]
+FACTS_HINT = "本年度工作中的具体情况、群众意见、问题事例，一行一条。例如：\n干部职工反映食堂午餐排队时间长\n院内充电桩坏了两个月没修\n有2次中心组学习因出差缺席"
+CHAT_HINT = "例如：我是区教育局办公室主任，帮我写2023年主题教育的个人对照检查，今年食堂排队时间长、充电桩坏了没及时修"
+CSS = """
+.gradio-container {max-width: 1500px !important}
+#doc-title h2 {margin: 0.2em 0}
+footer {display: none !important}
+"""
+# System fonts only: the default theme would fetch web fonts from a CDN.
+FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
+
+
+def _theme() -> gr.themes.Base:
+    return gr.themes.Default(font=FONTS, font_mono=["Menlo", "Consolas", "monospace"])
+
+
+def _count(text: str) -> int:
+    return len(re.sub(r"\s", "", text))
+
+
+class UI:
+    def __init__(self, settings: Settings, workspace: Workspace) -> None:
+        self.settings = settings
+        self.ws = workspace
+        self.store = workspace.store
+        self.registry = load_registry(settings.data_dir / "meetings.yaml")
+
+    # --- loading and showing a record ----------------------------------------------
+    def _record(self, owner: str, rid: str) -> DraftRecord:
+        rec = self.store.load(owner, rid) if owner and rid else None
+        return rec or self.ws.new_record(owner)
+
+    def _history(self, owner: str, current: str):
+        records = self.store.list(owner) if owner else []
+        choices = [(r.label, r.id) for r in records]
+        return gr.update(choices=choices, value=current if any(c[1] == current for c in choices) else None)
+
+    def _view(self, rec: DraftRecord):
+        """Every display component's value, in the order of self.view_outputs."""
+        req = rec.request
+        draft = rec.draft
+        texts = rec.texts
+        title = f"## {draft.title}" if draft else "## 尚未生成初稿\n在左侧填写信息后点击“生成初稿”，或直接在对话框里说明需求。"
+        full = self.ws.full_text(rec)
+        dims = "\n".join(draft.structure.dimensions) if draft else "\n".join(req.dimensions)
+        dim_choices = [(f"（{n + 1}）{d.name}", f"problems:{n}") for n, d in enumerate(draft.problems)] if draft else []
+        has_rect = bool(draft and draft.rectification)
+        notes = ""
+        if draft:
+            notes = f"**方面清单来源**：{draft.structure.reason}" + ("（推测，请核对）" if draft.structure.guess else "")
+        return [
+            rec.id,
+            req.role.value,
+            req.unit,
+            req.post,
+            req.year,
+            req.meeting,
+            req.notice,
+            dims,
+            "\n".join(req.facts),
+            notes,
+            [{"role": t.role, "content": t.content} for t in rec.chat],
+            title,
+            f"全文 {_count(full)} 字" if full else "",
+            texts.get("preamble", ""),
+            gr.update(value=texts.get("rectification", ""), visible=has_rect),
+            texts.get("problems", ""),
+            texts.get("causes", ""),
+            texts.get("measures", ""),
+            full,
+            gr.update(choices=dim_choices, value=dim_choices[0][1] if dim_choices else None),
+            self._sources(rec),
+        ]
+
+    def _sources(self, rec: DraftRecord) -> str:
+        if not rec.draft:
+            return "生成初稿后，这里列出每段文字参考了哪些往年材料和素材。"
+        lines = []
+        kinds = {"corpus": "往年材料", "phrasebank": "素材库", "fact": "您提供的事实", "llm": "大模型"}
+
+        def describe(p) -> str:
+            refs = []
+            for s in p.sources:
+                where = f"{s.source}（{s.year}年）" if s.source else kinds.get(s.kind, s.kind)
+                refs.append(f"{kinds.get(s.kind, s.kind)}：{where if s.kind == 'corpus' else s.text[:40]}")
+            return "；".join(refs)
+
+        for dim in rec.draft.problems:
+            lines.append(f"**{dim.heading}**")
+            lines += [f"- {p.marker or '·'} {describe(p)}" for p in dim.items]
+        lines.append("**原因剖析**")
+        lines += [f"- {p.title}：{describe(p)}" for p in rec.draft.causes]
+        lines.append("**整改措施**")
+        lines += [f"- {p.title}：{describe(p)}" for p in rec.draft.measures]
+        return "\n".join(lines)
+
+    # --- handlers -------------------------------------------------------------------
+    def on_load(self, owner: str, last: str):
+        owner = owner or new_owner()
+        rec = self._record(owner, last)
+        if not last or rec.id != last:
+            latest = self.store.latest(owner)
+            rec = latest or rec
+        return [owner, rec.id, *self._view(rec), self._history(owner, rec.id)]
+
+    def _request_from(self, role, unit, post, year, meeting, notice, dims, facts) -> Request:
+        return Request(
+            role=Role(role or "个人"), unit=(unit or "").strip(), post=(post or "").strip(),
+            year=int(year) if year else None, meeting=meeting or "民主生活会", notice=notice or "",
+            dimensions=[d.strip() for d in (dims or "").splitlines() if d.strip()],
+            facts=split_facts(facts or ""),
+        )
+
+    def on_request_input(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+        """Saves the request as it is typed, so a reload keeps it."""
+        rec = self._record(owner, rid)
+        rec.request = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
+        self.store.save(rec)
+        return rec.id
+
+    def on_structure(self, role, unit, post, year, meeting, notice, dims, facts):
+        req = self._request_from(role, unit, post, year, meeting, notice, "", facts)
+        s = self.ws.structure(req)
+        note = f"**方面清单来源**：{s.reason}" + ("（推测，请核对）" if s.guess else "")
+        return "\n".join(s.dimensions), note
+
+    def on_known(self, label):
+        for m in self.registry:
+            if m.label == label:
+                return m.year, m.kind, "\n".join(m.dimensions), f"**方面清单来源**：{m.source}"
+        return gr.update(), gr.update(), gr.update(), gr.update()
+
+    def on_draft(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+        rec = self._record(owner, rid)
+        req = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
+        if req.year is None:
+            req = req.model_copy(update={"year": 2025})
+        rec.chat.append(_turn("user", "按左侧信息生成初稿"))
+        for rec, _msg in self.ws.draft(rec, req):
+            yield [*self._view(rec), self._history(owner, rec.id)]
+
+    def on_chat(self, owner, rid, message):
+        message = (message or "").strip()
+        rec = self._record(owner, rid)
+        if not message:
+            yield ["", *self._view(rec), self._history(owner, rec.id)]
+            return
+        for rec, _reply in self.ws.chat(rec, message):
+            yield ["", *self._view(rec), self._history(owner, rec.id)]
+
+    def on_edit(self, key: str):
+        def handler(owner, rid, text):
+            rec = self._record(owner, rid)
+            if rec.draft is None:
+                return gr.update(), gr.update()
+            self.ws.edit(rec, key, text or "")
+            full = self.ws.full_text(rec)
+            return full, f"全文 {_count(full)} 字"
+
+        return handler
+
+    def on_regenerate(self, key: str | None):
+        def handler(owner, rid, chosen=None):
+            rec = self._record(owner, rid)
+            target = key or chosen
+            if rec.draft is not None and target:
+                rec, msg = self.ws.regenerate(rec, target)
+                rec.chat.append(_turn("assistant", msg))
+                self.store.save(rec)
+            return [*self._view(rec), self._history(owner, rec.id)]
+
+        return handler
+
+    def on_export(self, fmt: str):
+        def handler(owner, rid):
+            rec = self._record(owner, rid)
+            try:
+                return gr.update(value=str(self.ws.export(rec, fmt)), visible=True)
+            except InputError as e:
+                gr.Warning(e.message)
+                return gr.update()
+
+        return handler
+
+    def on_open(self, owner, chosen):
+        rec = self._record(owner, chosen or "")
+        return [rec.id, *self._view(rec), self._history(owner, rec.id)]
+
+    def on_new(self, owner):
+        rec = self.ws.new_record(owner)
+        return [rec.id, *self._view(rec), self._history(owner, "")]
+
+    # --- settings -------------------------------------------------------------------
+    def _llm_file(self) -> Path:
+        return self.settings.data_dir / "llm.json"
+
+    def on_save_llm(self, enabled, provider, url, model, key, timeout):
+        data = {"enabled": bool(enabled), "provider": provider, "base_url": (url or "").strip(),
+                "model": (model or "").strip(), "timeout": float(timeout or 60)}
+        old = self._read_llm()
+        data["api_key"] = key.strip() if key and key.strip() else old.get("api_key", "")
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self._llm_file()
+        path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        os.chmod(path, 0o600)
+        self.ws.use_llm(data if data["enabled"] else None)
+        state = "已启用大模型模式" if data["enabled"] and data["base_url"] else "使用离线模式（默认）"
+        return "", f"已保存。{state}。密钥{'已保存（不显示）' if data['api_key'] else '未设置'}。"
+
+    def _read_llm(self) -> dict:
+        try:
+            return json.loads(self._llm_file().read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def on_test_llm(self, provider, url, model, key, timeout):
+        saved = self._read_llm()
+        data = {"provider": provider, "base_url": (url or "").strip(), "model": (model or "").strip(),
+                "api_key": (key or "").strip() or saved.get("api_key", ""), "timeout": float(timeout or 20)}
+        return self.ws.test_llm(data)
+
+    # --- layout ---------------------------------------------------------------------
+    def build(self) -> gr.Blocks:
+        secret = browser_secret(self.settings.data_dir)
+        saved_llm = self._read_llm()
+        if saved_llm.get("enabled"):
+            self.ws.use_llm(saved_llm)
+        with gr.Blocks(title="对照 · 对照检查材料起草助手", analytics_enabled=False) as demo:
+            owner = gr.BrowserState("", storage_key="duizhao-owner", secret=secret)
+            last = gr.BrowserState("", storage_key="duizhao-last-draft", secret=secret)
+            rid = gr.State("")
+            gr.Markdown("# 对照 · 对照检查材料起草助手\n在本机运行，材料不出本机（配置大模型服务后，起草内容会发送给该服务）。")
+            with gr.Tabs():
+                with gr.Tab("起草", id="draft"):
+                    with gr.Row():
+                        with gr.Column(scale=5):
+                            with gr.Accordion("基本信息", open=True):
+                                role = gr.Radio(["个人", "班子", "支部"], value="个人", label="角色",
+                                                info="班子：代表领导班子；个人：班子成员个人；支部：组织生活会党员个人")
+                                with gr.Row():
+                                    unit = gr.Textbox(label="单位", placeholder="例如：区教育局", elem_id="req-unit")
+                                    post = gr.Textbox(label="职务", placeholder="例如：办公室主任", elem_id="req-post")
+                                with gr.Row():
+                                    year = gr.Number(label="会议年度", precision=0, value=None, elem_id="req-year")
+                                    meeting = gr.Dropdown(MEETINGS, value="民主生活会", label="会议类型", elem_id="req-meeting")
+                                known = gr.Dropdown([m.label for m in self.registry], value=None,
+                                                    label="已收录的会议（选择后自动填写年度、类型和方面）")
+                                notice = gr.Textbox(label="通知原文（可选）", lines=3,
+                                                    placeholder="粘贴上级通知，可自动识别其中的方面清单")
+                                with gr.Row():
+                                    dims = gr.Textbox(label="方面清单（一行一个，可修改）", lines=6, elem_id="req-dims")
+                                dims_note = gr.Markdown()
+                                facts = gr.Textbox(label="本年度具体情况", lines=6, placeholder=FACTS_HINT, elem_id="req-facts")
+                                with gr.Row():
+                                    b_structure = gr.Button("识别方面清单")
+                                    b_draft = gr.Button("生成初稿", variant="primary", elem_id="btn-draft")
+                            chatbot = gr.Chatbot(label="对话", height=380, buttons=["copy"], elem_id="chat",
+                                                 feedback_options=None, placeholder="在下面输入您的需求或修改意见。")
+                            with gr.Row():
+                                chat_in = gr.Textbox(show_label=False, placeholder=CHAT_HINT, scale=5, elem_id="chat-input")
+                                b_send = gr.Button("发送", scale=1, elem_id="btn-send")
+                        with gr.Column(scale=7):
+                            title = gr.Markdown(elem_id="doc-title")
+                            count = gr.Markdown(elem_id="doc-count")
+                            boxes = {}
+                            regen = {}
+                            for key, label in SECTION_LABELS.items():
+                                boxes[key] = gr.Textbox(label=label, lines=4, max_lines=40, interactive=True,
+                                                        buttons=["copy"], elem_id=f"sec-{key}",
+                                                        visible=key != "rectification")
+                                if key == "problems":
+                                    with gr.Row():
+                                        dim_pick = gr.Dropdown([], label="选择方面", scale=3, elem_id="dim-pick")
+                                        regen[key] = gr.Button("重新生成该方面", scale=1, elem_id="regen-problems")
+                                elif key != "rectification":
+                                    regen[key] = gr.Button(f"重新生成{label}", size="sm", elem_id=f"regen-{key}")
+                            with gr.Accordion("全文（可整体复制）", open=False):
+                                full = gr.Textbox(label="全文", lines=12, max_lines=60, interactive=False,
+                                                  buttons=["copy"], elem_id="full-text")
+                            with gr.Row():
+                                b_docx = gr.Button("导出 Word", elem_id="export-docx")
+                                b_md = gr.Button("导出 Markdown", elem_id="export-md")
+                                b_txt = gr.Button("导出文本", elem_id="export-txt")
+                            export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="export-file")
+                            with gr.Accordion("参考来源", open=False):
+                                sources = gr.Markdown(elem_id="sources")
+                            with gr.Row():
+                                history = gr.Dropdown([], label="以前的稿子", scale=3, elem_id="history")
+                                b_open = gr.Button("打开", scale=1, elem_id="btn-open")
+                                b_new = gr.Button("新建", scale=1, elem_id="btn-new")
+                with gr.Tab("设置", id="settings"):
+                    gr.Markdown("默认离线起草，不需要大模型。配置兼容 OpenAI 接口的服务（DeepSeek、通义千问、智谱、Kimi、vLLM、Ollama 等）后，可改用大模型起草；失败时自动改用离线方式。")
+                    llm_on = gr.Checkbox(value=bool(saved_llm.get("enabled")), label="启用大模型模式")
+                    llm_provider = gr.Radio(["openai", "ollama"], value=saved_llm.get("provider", "openai"),
+                                            label="接口类型", info="openai：兼容 OpenAI 的 /v1 接口；ollama：Ollama 原生接口")
+                    llm_url = gr.Textbox(value=saved_llm.get("base_url", ""), label="服务地址",
+                                         placeholder="例如：http://127.0.0.1:11434/v1")
+                    llm_model = gr.Textbox(value=saved_llm.get("model", ""), label="模型名称", placeholder="例如：qwen2.5:7b")
+                    llm_key = gr.Textbox(value="", label="API 密钥", type="password",
+                                         placeholder="已保存（不显示）" if saved_llm.get("api_key") else "没有可留空")
+                    llm_timeout = gr.Number(value=saved_llm.get("timeout", 60), label="超时（秒）")
+                    with gr.Row():
+                        b_save_llm = gr.Button("保存设置", variant="primary")
+                        b_test_llm = gr.Button("测试连接")
+                    llm_status = gr.Markdown()
+
+            req_inputs = [role, unit, post, year, meeting, notice, dims, facts]
+            view = [rid, role, unit, post, year, meeting, notice, dims, facts, dims_note, chatbot, title, count,
+                    boxes["preamble"], boxes["rectification"], boxes["problems"], boxes["causes"],
+                    boxes["measures"], full, dim_pick, sources]
+            with_history = [*view, history]
+
+            demo.load(self.on_load, [owner, last], [owner, last, *with_history])
+            rid.change(lambda r: r, rid, last, show_progress="hidden")
+            for comp in req_inputs:
+                comp.input(self.on_request_input, [owner, rid, *req_inputs], rid,
+                           trigger_mode="always_last", show_progress="hidden")
+            known.input(self.on_known, known, [year, meeting, dims, dims_note])
+            b_structure.click(self.on_structure, req_inputs, [dims, dims_note])
+            b_draft.click(self.on_draft, [owner, rid, *req_inputs], with_history)
+            for trigger in (b_send.click, chat_in.submit):
+                trigger(self.on_chat, [owner, rid, chat_in], [chat_in, *with_history])
+            for key, box in boxes.items():
+                box.input(self.on_edit(key), [owner, rid, box], [full, count],
+                          trigger_mode="always_last", show_progress="hidden")
+            for key, button in regen.items():
+                if key == "problems":
+                    button.click(self.on_regenerate(None), [owner, rid, dim_pick], with_history)
+                else:
+                    button.click(self.on_regenerate(key), [owner, rid], with_history)
+            for fmt, button in (("docx", b_docx), ("md", b_md), ("txt", b_txt)):
+                button.click(self.on_export(fmt), [owner, rid], export_file)
+            b_open.click(self.on_open, [owner, history], [rid, *view, history])
+            b_new.click(self.on_new, owner, [rid, *view, history])
+            b_save_llm.click(self.on_save_llm, [llm_on, llm_provider, llm_url, llm_model, llm_key, llm_timeout],
+                             [llm_key, llm_status])
+            b_test_llm.click(self.on_test_llm, [llm_provider, llm_url, llm_model, llm_key, llm_timeout], llm_status)
+        return demo
+
+
+def _turn(role: str, content: str):
+    from .store import ChatTurn
+
+    return ChatTurn(role=role, content=content)
+
+
+def launch(settings: Settings, workspace: Workspace, *, prevent_thread_lock: bool = False):
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    demo = UI(settings, workspace).build()
+    demo.queue(default_concurrency_limit=4)
+    return demo.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        theme=_theme(),
+        css=CSS,
+        footer_links=[],
+        show_error=True,
+        prevent_thread_lock=prevent_thread_lock,
+        max_file_size=f"{settings.max_upload_mb}mb",
+        quiet=True,
+    )

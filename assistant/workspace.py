@@ -1,0 +1,298 @@
+"""The service the UI calls: drafting, chat commands, edits, regeneration and export on a
+saved DraftRecord. Every change is saved before it is shown, so nothing is lost."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import chat
+from .draft import Drafter
+from .errors import InputError
+from .render import cn_number, section_text, section_titles
+from .settings import Settings
+from .store import ChatTurn, DraftRecord, DraftStore
+from .structure import choose_structure, load_registry
+from .types import Draft, Request, Role, Structure
+
+SECTION_LABELS = {
+    "preamble": "前言",
+    "rectification": "上年度整改落实情况",
+    "problems": "存在的主要问题",
+    "causes": "原因剖析",
+    "measures": "整改措施",
+}
+_DIM_HEAD = re.compile(r"^[（(][一二三四五六七八九十]+[）)]", re.M)
+
+
+def split_dimension_blocks(text: str) -> tuple[str, list[str]]:
+    """Problems text -> (text before the first heading, one block per （N） heading)."""
+    starts = [m.start() for m in _DIM_HEAD.finditer(text)]
+    if not starts:
+        return text, []
+    head = text[: starts[0]]
+    blocks = [text[s:e].rstrip("\n") for s, e in zip(starts, starts[1:] + [len(text)])]
+    return head, blocks
+
+
+def join_dimension_blocks(head: str, blocks: list[str]) -> str:
+    return head + "\n\n".join(blocks)
+
+
+class Workspace:
+    def __init__(self, settings: Settings, drafter: Drafter, store: DraftStore) -> None:
+        self.settings = settings
+        self.offline = drafter
+        self.drafter = drafter
+        self.store = store
+
+    # --- LLM mode -------------------------------------------------------------------
+    def _llm_settings(self, data: dict) -> Settings:
+        from pydantic import SecretStr
+
+        return self.settings.model_copy(update={
+            "llm_provider": data.get("provider") or "openai", "llm_base_url": data.get("base_url", ""),
+            "llm_model": data.get("model", ""), "llm_api_key": SecretStr(data.get("api_key", "")),
+            "llm_timeout": float(data.get("timeout") or 60)})
+
+    def use_llm(self, data: dict | None) -> None:
+        """Switch drafting to the configured endpoint, or back to offline with None."""
+        if not data or not data.get("base_url"):
+            self.drafter = self.offline
+            return
+        from .compose_llm import make_chat_model
+
+        settings = self._llm_settings(data)
+        self.drafter = Drafter(settings, self.offline.index, make_chat_model(settings))
+
+    def test_llm(self, data: dict) -> str:
+        """One short call to the endpoint; the answer says what happened, never the key."""
+        from .compose_llm import make_chat_model
+        from .draft import _failure_reason
+
+        if not data.get("base_url"):
+            return "请先填写服务地址。"
+        try:
+            model = make_chat_model(self._llm_settings(data))
+            reply = model.invoke("请只回复两个字：成功")
+        except Exception as e:  # the user needs a reason, not a traceback
+            return f"连接失败：{_failure_reason(e)}。请检查地址、模型名称和密钥。"
+        text = reply.content if isinstance(reply.content, str) else str(reply.content)
+        return f"连接成功，模型回复：{text.strip()[:50]}"
+
+    # --- records --------------------------------------------------------------------
+    def new_record(self, owner: str, request: Request | None = None) -> DraftRecord:
+        return DraftRecord(owner=owner, request=request or Request())
+
+    def structure(self, req: Request) -> Structure:
+        return choose_structure(
+            req, registry=load_registry(self.settings.data_dir / "meetings.yaml"),
+            corpus_materials=self.drafter.index.materials_list())
+
+    def _say(self, record: DraftRecord, role: str, content: str) -> None:
+        record.chat.append(ChatTurn(role=role, content=content))
+
+    # --- drafting -------------------------------------------------------------------
+    def draft(self, record: DraftRecord, req: Request) -> Iterator[tuple[DraftRecord, str]]:
+        """Draft section by section; the record is saved after each one."""
+        record.request = req
+        for ev in self.drafter.stream(req):
+            record.draft = ev.draft
+            if ev.key == "structure":
+                msg = f"将按以下 {len(ev.draft.structure.dimensions)} 个方面起草：" + "、".join(
+                    ev.draft.structure.dimensions) + f"。{ev.message}"
+                self._say(record, "assistant", msg)
+            else:
+                self._sync_texts(record, ev.draft, only=_section_of(ev.key))
+                msg = _progress(ev.key, ev.draft)
+            self.store.save(record)
+            yield record, msg
+        notes = record.draft.notes if record.draft else []
+        done = "初稿已生成。可以直接在右侧修改，或告诉我怎么改。" + ("".join(f"\n提示：{n}" for n in notes))
+        self._say(record, "assistant", done)
+        self.store.save(record)
+        yield record, done
+
+    def _sync_texts(self, record: DraftRecord, draft: Draft, only: str | None = None) -> None:
+        keys = [only] if only else ["preamble"] + [k for k, _ in section_titles(draft)]
+        for key in keys:
+            record.texts[key] = section_text(draft, key)
+
+    # --- edits ----------------------------------------------------------------------
+    def edit(self, record: DraftRecord, key: str, text: str) -> DraftRecord:
+        if record.texts.get(key) != text:
+            record.texts[key] = text
+            self.store.save(record)
+        return record
+
+    def regenerate(self, record: DraftRecord, key: str) -> tuple[DraftRecord, str]:
+        if record.draft is None:
+            return record, "还没有初稿，请先生成初稿。"
+        new = self.drafter.regenerate(record.draft, key)
+        self._apply(record, new, key)
+        return record, f"已重新生成“{self.label(record, key)}”。"
+
+    def _apply(self, record: DraftRecord, new: Draft, key: str) -> None:
+        """Put a regenerated section into the texts, keeping the user's edits elsewhere."""
+        record.draft = new
+        if key.startswith("problems:"):
+            d = int(key.split(":")[1])
+            head, blocks = split_dimension_blocks(record.texts.get("problems", ""))
+            dim = new.problems[d]
+            block = "\n".join([dim.heading] + [p.marker + p.text for p in dim.items])
+            if d < len(blocks):
+                blocks[d] = block
+                record.texts["problems"] = join_dimension_blocks(head, blocks)
+            else:
+                record.texts["problems"] = section_text(new, "problems")
+        else:
+            record.texts[key] = section_text(new, key)
+        self.store.save(record)
+
+    def label(self, record: DraftRecord, key: str) -> str:
+        if key.startswith("problems:") and record.draft:
+            return record.draft.problems[int(key.split(":")[1])].name
+        return SECTION_LABELS.get(key, key)
+
+    def delete(self, record: DraftRecord, snippet: str) -> tuple[DraftRecord, int]:
+        """Remove every sentence that contains the snippet."""
+        snippet = snippet.strip()
+        count = 0
+        for key, text in record.texts.items():
+            pattern = re.compile(r"[^。！？\n]*" + re.escape(snippet) + r"[^。！？\n]*[。！？]?")
+            new, n = pattern.subn("", text)
+            if n:
+                record.texts[key] = new
+                count += n
+        if count:
+            self.store.save(record)
+        return record, count
+
+    # --- chat -----------------------------------------------------------------------
+    def chat(self, record: DraftRecord, message: str) -> Iterator[tuple[DraftRecord, str]]:
+        """Answer one chat message; streams when it drafts."""
+        self._say(record, "user", message)
+        dims = record.draft.structure.dimensions if record.draft else []
+        cmd = chat.parse_command(message, dims, record.draft is not None)
+        try:
+            if cmd.kind == "draft":
+                req, wants = chat.extract_request(message, record.request)
+                if not wants and not req.facts and record.draft is None and req == record.request:
+                    reply = ("请告诉我您的角色（班子或个人）、单位和职务、会议年度和类型，以及今年工作中的具体情况。"
+                             "例如：“我是区教育局办公室主任，帮我写2023年主题教育的个人对照检查，今年食堂排队时间长、充电桩坏了没及时修。”")
+                    self._say(record, "assistant", reply)
+                    self.store.save(record)
+                    yield record, reply
+                    return
+                if req.year is None:
+                    req = req.model_copy(update={"year": _default_year()})
+                yield from self.draft(record, req)
+                return
+            if cmd.kind == "role":
+                req = record.request.model_copy(update={"role": cmd.role})
+                self._say(record, "assistant", f"好的，按{cmd.role.value}口吻重新起草。")
+                yield from self.draft(record, req)
+                return
+            if cmd.kind in ("regenerate", "add_item", "add_fact") and not cmd.target:
+                reply = "没有找到要修改的部分，请说出方面名称，如“重写 理论学习”。\n\n" + chat.HELP
+            elif cmd.kind == "regenerate":
+                record, reply = self.regenerate(record, cmd.target)
+            elif cmd.kind == "add_item":
+                record, reply = self._add_item(record, cmd.target)
+            elif cmd.kind == "add_fact":
+                record, reply = self._add_fact(record, cmd.text, cmd.target)
+            elif cmd.kind == "delete":
+                record, n = self.delete(record, cmd.text)
+                reply = f"已删去 {n} 处含“{cmd.text}”的句子。" if n else f"文稿中没有找到“{cmd.text}”。"
+            else:
+                reply = chat.HELP
+        except (InputError, ValueError, KeyError, IndexError) as e:
+            reply = f"这条指令没能完成（{e}）。\n\n" + chat.HELP
+        self._say(record, "assistant", reply)
+        self.store.save(record)
+        yield record, reply
+
+    def _add_item(self, record: DraftRecord, target: str) -> tuple[DraftRecord, str]:
+        if not target.startswith("problems:"):
+            return record, "目前只能给“存在的问题”中的某个方面加条目，如“给工作作风再加一条”。"
+        d = int(target.split(":")[1])
+        new = self.drafter.add_item(record.draft, d)
+        self._apply(record, new, target)
+        return record, f"已在“{new.problems[d].name}”方面增加一条。"
+
+    def _add_fact(self, record: DraftRecord, fact: str, target: str) -> tuple[DraftRecord, str]:
+        if not target.startswith("problems:"):
+            return record, "请指明写进哪个方面，如“把食堂排队时间长写进工作作风”。"
+        d = int(target.split(":")[1])
+        new = self.drafter.add_fact(record.draft, fact, d)
+        self._apply(record, new, target)
+        return record, f"已把“{fact}”作为事例写进“{new.problems[d].name}”。"
+
+    # --- the document ---------------------------------------------------------------
+    def full_text(self, record: DraftRecord) -> str:
+        if record.draft is None:
+            return ""
+        parts = [record.draft.title, record.texts.get("preamble", "")]
+        for key, heading in section_titles(record.draft):
+            parts += [heading, record.texts.get(key, "")]
+        return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
+
+    def export(self, record: DraftRecord, fmt: str) -> Path:
+        text = self.full_text(record)
+        if not text:
+            raise InputError("还没有可导出的文稿")
+        out_dir = Path(tempfile.mkdtemp(prefix="duizhao-export-"))
+        name = re.sub(r"[\\/:*?\"<>|\s]+", "_", record.draft.title or "对照检查材料")[:60]
+        path = out_dir / f"{name}.{fmt}"
+        if fmt == "docx":
+            from .export import export_docx
+
+            export_docx(text, path)
+        elif fmt == "md":
+            path.write_text(_as_markdown(text), "utf-8")
+        elif fmt == "txt":
+            path.write_text(text, "utf-8")
+        else:
+            raise InputError(f"不支持的导出格式：{fmt}")
+        return path
+
+
+def _as_markdown(text: str) -> str:
+    lines = text.split("\n")
+    out = []
+    for n, line in enumerate(lines):
+        if n == 0:
+            out.append(f"# {line}")
+        elif re.match(r"^[一二三四五六七八九十]+、", line):
+            out.append(f"## {line}")
+        elif re.match(r"^[（(][一二三四五六七八九十]+[）)][^。]{0,40}$", line):
+            out.append(f"### {line}")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _section_of(key: str) -> str | None:
+    return "problems" if key.startswith("problems:") else key if key in SECTION_LABELS else None
+
+
+def _progress(key: str, draft: Draft) -> str:
+    if key.startswith("problems:"):
+        d = int(key.split(":")[1])
+        return f"已写好第{cn_number(d + 1)}个方面：{draft.problems[d].name}"
+    return {"preamble": "已写好前言", "causes": "已写好原因剖析", "measures": "已写好整改措施",
+            "done": "完成"}.get(key, key)
+
+
+def _default_year() -> int:
+    import datetime
+
+    # A 民主生活会 held early in a year reviews the year before.
+    today = datetime.date.today()
+    return today.year if today.month >= 10 else today.year - 1
+
+
+def role_of(value: str) -> Role:
+    return Role(value)

@@ -1,0 +1,225 @@
+"""End to end in a real browser (Debian chromium via Playwright) against the real server
+started as `python app.py` would be. Any request to a host other than this machine fails
+the test: the page must work with the network unplugged.
+
+Set UPDATE_SCREENSHOTS=1 to write the README's screenshots to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from docx import Document
+
+from conftest import ROOT
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path, model_path: str, port: int) -> subprocess.Popen:
+    env = dict(os.environ, DUIZHAO_DATA_DIR=str(data_dir), DUIZHAO_PORT=str(port),
+               DUIZHAO_EMBEDDING_MODEL=model_path, DUIZHAO_CORPUS_DIR=str(ROOT / "corpus"),
+               PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stdout.read())
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, model_path):
+    data_dir = tmp_path_factory.mktemp("ui-data")
+    port = free_port()
+    proc = start_server(data_dir, model_path, port)
+    info = {"url": f"http://127.0.0.1:{port}/", "data_dir": data_dir, "port": port, "proc": proc}
+    yield info
+    info["proc"].terminate()
+    info["proc"].wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A browser tab of one user, that records any request leaving this machine."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(locale="zh-CN", viewport={"width": 1500, "height": 1000},
+                                           permissions=["clipboard-read", "clipboard-write"],
+                                           accept_downloads=True)
+        self.page = self.context.new_page()
+        self.outside: list[str] = []
+        self.page.route("**/*", self._route)
+        self.url = url
+        self.open()
+
+    def _route(self, route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def open(self):
+        self.page.goto(self.url)
+        self.page.wait_for_selector("#sec-preamble textarea", timeout=60000)
+        self.page.wait_for_timeout(1500)  # the load event fills the saved draft in
+
+    def box(self, elem_id: str):
+        return self.page.locator(f"#{elem_id} textarea").first
+
+    def text(self, elem_id: str) -> str:
+        return self.box(elem_id).input_value()
+
+    def wait_text(self, elem_id: str, needle: str, timeout: float = 180):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if needle in self.text(elem_id):
+                return self.text(elem_id)
+            self.page.wait_for_timeout(500)
+        raise AssertionError(f"{needle!r} never appeared in #{elem_id}: {self.text(elem_id)[:200]!r}")
+
+    def choose(self, elem_id: str, option: str):
+        self.page.locator(f"#{elem_id} input").first.click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+
+    def shot(self, name: str):
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(SHOTS / name), full_page=True)
+
+    def close(self):
+        assert not self.outside, f"requests left this machine: {self.outside}"
+        self.context.close()
+
+
+def headings(problems_text: str) -> list[str]:
+    import re
+
+    return re.findall(r"^（[一二三四五六七八九十]+）在(.+?)方面$", problems_text, re.M)
+
+
+def test_fill_draft_edit_copy_export_reload(server, browser, tmp_path):
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.get_by_label("个人", exact=True).check()
+    ui.box("req-unit").fill("区教育局")
+    ui.page.locator("#req-post textarea, #req-post input").first.fill("办公室主任")
+    p.locator("#req-year input").fill("2023")
+    ui.choose("req-meeting", "专题民主生活会")
+    ui.box("req-facts").fill("干部职工反映食堂午餐排队时间长\n院内充电桩坏了两个月没修\n有2次中心组学习因出差缺席")
+    ui.shot("01-request.png")
+    p.locator("#btn-draft").click()
+    problems = ui.wait_text("sec-measures", "（三）")  # measures come last
+    problems = ui.text("sec-problems")
+    assert headings(problems) == SIX
+    assert "食堂午餐排队时间长" in problems.split("（五）")[1].split("（六）")[0]
+    ui.shot("02-draft.png")
+
+    # edit a paragraph in place; it is saved as typed
+    edited = ui.text("sec-preamble") + "【测试修改：这句是我改的】"
+    ui.box("sec-preamble").fill(edited)
+    p.wait_for_timeout(2500)
+
+    # copy a section with its copy button
+    p.locator("#sec-causes button[aria-label='Copy'], #sec-causes button[title='Copy']").first.click()
+    clip = p.evaluate("navigator.clipboard.readText()")
+    assert clip == ui.text("sec-causes") and "（一）" in clip
+
+    # export .docx and find the edit in it
+    p.locator("#export-docx").click()
+    link = p.locator("#export-file a").first
+    link.wait_for(timeout=60000)
+    with p.expect_download() as dl:
+        link.click()
+    path = tmp_path / "out.docx"
+    dl.value.save_as(path)
+    body = "\n".join(par.text for par in Document(path).paragraphs)
+    assert "【测试修改：这句是我改的】" in body and "（五）在工作作风方面" in body
+
+    # reload: the draft and the edit are back
+    ui.open()
+    assert ui.text("sec-preamble") == edited
+    assert headings(ui.text("sec-problems")) == SIX
+    ui.close()
+
+
+def test_chat_only_path_and_users_do_not_see_each_other(server, browser):
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.locator("#chat-input textarea").fill(
+        "我是区教育局办公室主任，帮我写2023年主题教育的个人对照检查，今年食堂排队时间长、充电桩坏了没及时修")
+    p.locator("#btn-send").click()
+    ui.wait_text("sec-measures", "（三）")
+    problems = ui.text("sec-problems")
+    assert headings(problems) == SIX
+    style = problems.split("（五）")[1].split("（六）")[0]
+    assert "食堂排队时间长" in style and "充电桩坏了没及时修" in style
+    assert ui.page.locator("#req-unit textarea").input_value() == "区教育局"
+
+    # a follow-up revision in the chat
+    p.locator("#chat-input textarea").fill("给工作作风再加一条")
+    p.locator("#btn-send").click()
+    ui.wait_text("sec-problems", "四是" if style.count("是") >= 3 else "三是")
+    ui.shot("03-chat.png")
+    # anything else gets a helpful answer, not silence
+    p.locator("#chat-input textarea").fill("今天天气怎么样")
+    p.locator("#btn-send").click()
+    p.get_by_text("我可以这样帮您修改").last.wait_for(timeout=30000)
+
+    # this user's list of past drafts holds only their own draft
+    p.locator("#history input").first.click()
+    options = p.get_by_role("option").all_inner_texts()
+    assert len(options) == 1
+    ui.close()
+
+
+def test_server_restart_brings_the_work_back(server, browser, model_path):
+    ui = Page(browser, server["url"])
+    ui.page.locator("#chat-input textarea").fill("帮我写2025年度民主生活会班子对照检查，单位会议室预约混乱")
+    ui.page.locator("#btn-send").click()
+    ui.wait_text("sec-measures", "（三）")
+    before = ui.text("sec-problems")
+    server["proc"].terminate()
+    server["proc"].wait(timeout=30)
+    server["proc"] = start_server(server["data_dir"], model_path, server["port"])
+    ui.open()
+    assert ui.text("sec-problems") == before
+    assert "带头" in before
+    ui.close()
