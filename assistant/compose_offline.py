@@ -32,12 +32,28 @@ JITTER = 0.03  # enough to reorder near-equals between variants, not to pick a p
 SAME_IDEA = 0.93  # two judgements this close say the same thing
 DETAIL_MAX = 170
 MIN_ITEMS, MAX_ITEMS = 2, 3
+OWN_BONUS = 0.03
 TOPIC_MARGIN = 0.03  # a second topic this close to the first is the dimension's too
 
 
 @lru_cache(maxsize=1)
 def frames() -> dict:
     return yaml.safe_load((DATA / "compose.yaml").read_text("utf-8"))
+
+
+def neutral(template: str) -> str:
+    """A phrase-bank template with its placeholders dropped, for embedding."""
+    return re.sub(r"\{[^{}]+\}", "", template)
+
+
+def warm_up(vec: Vectors, bank) -> None:
+    """Embed every phrase-bank entry once, at start-up, instead of on a user's first draft."""
+    texts = [t.descriptor for t in bank.topics]
+    for t in bank.topics:
+        texts += [neutral(p.judgement + p.detail) for p in t.problems]
+        texts += [neutral(c.title + c.detail) for c in (*t.causes, *t.measures)]
+    texts += [neutral(c.title + c.detail) for c in (*bank.general_causes, *bank.general_measures)]
+    vec.passages(texts)
 
 
 def sentences(text: str) -> list[str]:
@@ -56,10 +72,18 @@ class Candidate:
     topic: str
     ref: SourceRef
     score: float = 0.0
+    template: str = ""  # a phrase-bank entry before filling, the same for every user
+    vector: np.ndarray | None = None  # a corpus item's vector as stored in the index
 
     @property
     def text(self) -> str:
         return self.judgement + self.detail
+
+    @property
+    def embed(self) -> str:
+        """What to embed for ranking: the unfilled template where there is one, so its
+        vector is computed once for all users and units."""
+        return self.template or self.text
 
 
 class Used:
@@ -109,7 +133,14 @@ class OfflineComposer:
 
     def _corpus(self, plan: Plan, query: str, section: str, k: int) -> list[Candidate]:
         out = []
-        for hit in self.index.search(query, k=k, section=section):
+        mine = plan.owner
+
+        def allowed(meta) -> bool:  # the shared corpus and this user's own uploads only
+            return meta.get("owner", "corpus") in ("corpus", mine)
+
+        hits = self.index.search(query, k=k, section=section, where=allowed)
+        stored = self.index.vectors([h.id for h in hits if h.id])
+        for hit in hits:
             meta = hit.meta
             body = meta.get("text", hit.text)[len(meta.get("marker", "")) :]
             cleaned = self._clean_corpus(plan, body)
@@ -120,9 +151,32 @@ class OfflineComposer:
                 year=meta.get("year") or None,
             )
             bonus = 0.01 if meta.get("role") == plan.request.role.value else 0.0
+            if meta.get("owner") == mine and mine != "corpus":
+                bonus += OWN_BONUS  # the user's own voice and unit come first
+            vector = np.asarray(stored[hit.id], dtype=np.float32) if hit.id in stored else None
             out.append(Candidate(*cleaned, hint="本单位的具体事例", topic=meta.get("dimension", ""),
-                                 ref=ref, score=hit.score + bonus))
+                                 ref=ref, score=hit.score + bonus, vector=vector))
         return out
+
+    def _without_repeats(self, plan: Plan, pool: list[Candidate]) -> list[Candidate]:
+        """Drop candidates whose judgement says again what last year's material said, and
+        the near-copy sentences of the rest (thresholds in revise.py)."""
+        if plan.checker is None:
+            return pool
+        out = []
+        for c in pool:
+            text, first_ok = plan.checker.clean(c.text)
+            if not first_ok or not text.strip():
+                continue
+            if text != c.text:
+                c.detail = text[len(c.judgement):] if text.startswith(c.judgement) else c.detail
+            out.append(c)
+        return out
+
+    def _vectors(self, pool: list[Candidate]) -> np.ndarray:
+        todo = [c.embed for c in pool if c.vector is None]
+        fresh = iter(self.vec.passages(todo)) if todo else iter(())
+        return np.stack([c.vector if c.vector is not None else next(fresh) for c in pool])
 
     def _fill(self, plan: Plan, text: str) -> str:
         r = plan.request
@@ -138,13 +192,13 @@ class OfflineComposer:
         pool = self._corpus(plan, query, "problems", 24) + self._bank_problems(plan, dim)
         bank = [c for c in pool if c.ref.kind == "phrasebank"]
         if bank:
-            sims = self.vec.passages([c.text for c in bank]) @ qv
+            sims = self.vec.passages([c.embed for c in bank]) @ qv
             for c, s in zip(bank, sims):
                 c.score += float(s)
-        pool = [c for c in pool if used.fresh(c.text)]
+        pool = self._without_repeats(plan, [c for c in pool if used.fresh(c.text)])
         if not pool:
             return DimensionDraft(name=dim.name, heading=dimension_heading(d + 1, dim.name), items=[])
-        pvecs = self.vec.passages([c.text for c in pool])
+        pvecs = self._vectors(pool)
         jitter = np.array([rng.uniform(0, JITTER) for _ in pool])
         base = np.array([c.score for c in pool]) + jitter
         chosen: list[int] = []
@@ -160,7 +214,20 @@ class OfflineComposer:
                 return i
             return None
 
-        # First an item for each fact: the finding that fact is a case of.
+        carried_ids: set[int] = set()
+        # Last year's unsolved problems first, said anew: the nearest finding that is not a
+        # near-copy, with this year's facts about it as the case.
+        if dim.carried:
+            ovecs = self.vec.passages([t for t, _ in dim.carried])
+            for k, (_, facts_k) in enumerate(dim.carried[:MAX_ITEMS]):
+                i = pick(pvecs @ ovecs[k] + 0.5 * base)
+                if i is None:
+                    break
+                chosen.append(i)
+                cases.append(list(facts_k))
+                carried_ids.add(i)
+                used.add(pool[i].text)
+        # Then an item for each fact: the finding that fact is a case of.
         facts = dim.facts
         if facts:
             fvecs = self.vec.queries(facts)
@@ -186,10 +253,11 @@ class OfflineComposer:
         items = []
         for n, (i, facts_here) in enumerate(zip(chosen, cases), 1):
             c = pool[i]
+            carried = frames()["carried"] if i in carried_ids else ""
             items.append(
                 Paragraph(
                     marker=f"{cn_number(n)}是" if len(chosen) > 1 else "",
-                    text=c.judgement + c.detail + self._case_text(facts_here, c.hint, rng),
+                    text=c.judgement + c.detail + carried + self._case_text(facts_here, c.hint, rng),
                     sources=[c.ref] + [SourceRef(kind="fact", text=f) for f in facts_here],
                     facts=facts_here,
                     topic=c.topic,
@@ -209,7 +277,8 @@ class OfflineComposer:
             for p in topic.problems:
                 out.append(Candidate(self._fill(plan, p.judgement), self._fill(plan, p.detail),
                                      p.case_hint, topic.id,
-                                     SourceRef(kind="phrasebank", text=p.judgement), 0.02 if rank == 0 else 0.0))
+                                     SourceRef(kind="phrasebank", text=p.judgement), 0.02 if rank == 0 else 0.0,
+                                     template=neutral(p.judgement + p.detail)))
         return out
 
     def _case_text(self, facts: list[str], hint: str, rng: random.Random) -> str:
@@ -232,11 +301,14 @@ class OfflineComposer:
             pool += [self._titled_candidate(plan, c, t.id) for c in t.causes]
         pool += [self._titled_candidate(plan, c, "general") for c in plan.bank.general_causes]
         for c in self._corpus(plan, "；".join(p.name for p in problems) + " 原因", "causes", 10):
+            if c.topic and len(c.topic) <= 20:
+                # a corpus cause's title is its （一） heading; its item is the body
+                c.judgement, c.detail = c.topic, c.judgement + c.detail
             pool.append(c)
-        pool = [c for c in pool if used.fresh(c.text)]
+        pool = self._without_repeats(plan, [c for c in pool if used.fresh(c.text)])
         if not pool:
             return []
-        sims = self.vec.passages([c.text for c in pool]) @ self.vec.queries(dim_texts).T
+        sims = self._vectors(pool) @ self.vec.queries(dim_texts).T
         jitter = np.array([rng.uniform(0, JITTER) for _ in pool])
         want = 3 if len(problems) <= 4 else 4
         chosen: list[int] = []
@@ -262,7 +334,7 @@ class OfflineComposer:
 
     def _titled_candidate(self, plan: Plan, t: Titled, topic: str) -> Candidate:
         return Candidate(self._fill(plan, t.title), self._fill(plan, t.detail), "", topic,
-                         SourceRef(kind="phrasebank", text=t.title))
+                         SourceRef(kind="phrasebank", text=t.title), template=neutral(t.title + t.detail))
 
     # --- measures -------------------------------------------------------------------
     def measures(self, plan: Plan, causes: list[Paragraph], problems: list[DimensionDraft],
@@ -273,11 +345,11 @@ class OfflineComposer:
                 continue
             pool += [self._titled_candidate(plan, m, t.id) for m in t.measures]
         pool += [self._titled_candidate(plan, m, "general") for m in plan.bank.general_measures]
-        pool = [c for c in pool if used.fresh(c.text)]
+        pool = self._without_repeats(plan, [c for c in pool if used.fresh(c.text)])
         if not pool or not causes:
             return []
         cause_texts = [f"{c.title}：{c.text[:80]}；" + "、".join(c.answers) for c in causes]
-        sims = self.vec.passages([c.text for c in pool]) @ self.vec.queries(cause_texts).T
+        sims = self.vec.passages([c.embed for c in pool]) @ self.vec.queries(cause_texts).T
         facts_by_dim = {p.name: [f for i in p.items for f in i.facts] for p in problems}
         topics_by_dim = {dp.name: [t.id for t in dp.topics[:1]] for dp in plan.dimensions}
         by = f"{(plan.request.year or 2025) + 1}年6月底"

@@ -17,7 +17,7 @@ from .compose_offline import OfflineComposer, Used, frames
 from .index import Index
 from .plan import Plan, Vectors, make_plan
 from .settings import Settings
-from .types import DimensionDraft, Draft, Paragraph, Request, Role
+from .types import DimensionDraft, Draft, Material, Paragraph, Request, Role
 
 
 class Composer(Protocol):
@@ -27,6 +27,15 @@ class Composer(Protocol):
     def causes(self, plan: Plan, problems: list[DimensionDraft], rng: random.Random, used: Used) -> list[Paragraph]: ...
     def measures(self, plan: Plan, causes: list[Paragraph], problems: list[DimensionDraft], rng: random.Random, used: Used) -> list[Paragraph]: ...
     def preamble(self, plan: Plan, rng: random.Random) -> Paragraph: ...
+
+
+@dataclass
+class Context:
+    """Who is drafting and from what: their own uploaded materials may be drawn on (never
+    another user's), and last year's material shapes the rectification section."""
+
+    owner: str = "corpus"
+    last_year: Material | None = None
 
 
 @dataclass
@@ -75,9 +84,23 @@ class Drafter:
             return cls(settings, index, make_chat_model(settings), on_token=on_token)
         return cls(settings, index)
 
-    def plan(self, req: Request) -> Plan:
+    def plan(self, req: Request, ctx: Context | None = None) -> tuple[Plan, list]:
+        """The plan, and last year's problems with what became of them (empty without)."""
+        from . import revise
+
+        ctx = ctx or Context()
         user_registry = self.settings.data_dir / "meetings.yaml"
-        return make_plan(req, self.vec, self.index.materials_list(), user_registry)
+        materials = [m for m in self.index.materials_list() if m.get("owner") in ("corpus", ctx.owner)]
+        progress, carried, fixed_facts, checker = [], [], set(), None
+        if ctx.last_year is not None:
+            progress = revise.match_progress(revise.old_problems(ctx.last_year), req.facts, self.vec)
+            carried = [(p.problem.text, p.facts) for p in progress if p.status != "rectified"]
+            fixed_facts = {f for p in progress if p.status == "rectified" for f in p.facts}
+            checker = revise.RepeatChecker(revise.material_sentences(ctx.last_year), self.vec)
+        plan = make_plan(req, self.vec, materials, user_registry, carried=carried, skip_facts=fixed_facts)
+        plan.owner = ctx.owner
+        plan.checker = checker
+        return plan, progress
 
     def _rng(self, req: Request, variant: int, key: str) -> random.Random:
         return random.Random(_seed(req, variant, key, self.settings.seed))
@@ -92,8 +115,10 @@ class Drafter:
             reason = _failure_reason(e)
             return offline_call(), f"“{key}”部分大模型生成失败（{reason}），已改用离线方式生成。"
 
-    def stream(self, req: Request, variant: int = 0) -> Iterator[DraftEvent]:
-        plan = self.plan(req)
+    def stream(self, req: Request, variant: int = 0, ctx: Context | None = None) -> Iterator[DraftEvent]:
+        from . import revise
+
+        plan, progress = self.plan(req, ctx)
         draft = Draft(request=req, structure=plan.structure, title=title_for(req), variant=variant)
         if plan.structure.guess:
             draft.notes.append(plan.structure.reason)
@@ -111,6 +136,9 @@ class Drafter:
         draft.preamble = section("前言", lambda: self.offline.preamble(plan, rng),
                                  lambda: composer.preamble(plan, rng))
         yield DraftEvent("preamble", draft)
+        if progress:
+            draft.rectification = revise.rectification_paragraphs(progress)
+            yield DraftEvent("rectification", draft, revise.progress_summary(progress))
         for d in range(len(plan.dimensions)):
             rng = self._rng(req, variant, f"problems:{d}")
             dim = section(plan.dimensions[d].name, lambda: self.offline.problems(plan, d, rng, used),
@@ -130,9 +158,9 @@ class Drafter:
         yield DraftEvent("measures", draft)
         yield DraftEvent("done", draft)
 
-    def draft(self, req: Request, variant: int = 0) -> Draft:
+    def draft(self, req: Request, variant: int = 0, ctx: Context | None = None) -> Draft:
         last = None
-        for ev in self.stream(req, variant):
+        for ev in self.stream(req, variant, ctx):
             last = ev.draft
         assert last is not None
         return last
@@ -146,13 +174,14 @@ class Drafter:
             used.add(p.text)
         return used
 
-    def _one_more(self, draft: Draft, d: int, facts: list[str]) -> Draft:
+    def _one_more(self, draft: Draft, d: int, facts: list[str], ctx: Context | None = None) -> Draft:
         """The dimension keeps its items and gains one, written around `facts` if any."""
         from .plan import best_topic
 
-        plan = self.plan(draft.request)
+        plan, _ = self.plan(draft.request, ctx)
         dim = plan.dimensions[d]
         dim.facts = facts
+        dim.carried = []
         dim.fact_topics = [best_topic(self.vec, plan.bank, f) for f in facts]
         new = draft.model_copy(deep=True)
         new.variant = draft.variant + 1
@@ -162,19 +191,19 @@ class Drafter:
             new.problems[d].items = _renumber(new.problems[d].items + extra.items[:1])
         return new
 
-    def add_item(self, draft: Draft, d: int) -> Draft:
-        return self._one_more(draft, d, [])
+    def add_item(self, draft: Draft, d: int, ctx: Context | None = None) -> Draft:
+        return self._one_more(draft, d, [], ctx)
 
-    def add_fact(self, draft: Draft, fact: str, d: int) -> Draft:
-        new = self._one_more(draft, d, [fact])
+    def add_fact(self, draft: Draft, fact: str, d: int, ctx: Context | None = None) -> Draft:
+        new = self._one_more(draft, d, [fact], ctx)
         if fact not in new.request.facts:
             new.request = new.request.model_copy(update={"facts": [*new.request.facts, fact]})
         return new
 
-    def regenerate(self, draft: Draft, key: str) -> Draft:
+    def regenerate(self, draft: Draft, key: str, ctx: Context | None = None) -> Draft:
         """Draft one section again as a new variant; the rest stays as it is."""
         req = draft.request
-        plan = self.plan(req)
+        plan, _ = self.plan(req, ctx)
         variant = draft.variant + 1
         used = self._used(draft)
         new = draft.model_copy(deep=True)

@@ -97,6 +97,7 @@ class Hit:
     text: str
     score: float  # cosine similarity, higher is nearer
     meta: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
 
 
 def _item_records(material: Material, mid: str, chash: str, owner: str):
@@ -254,12 +255,19 @@ class Index:
         hits: list[Hit] = []
         while fetch > 0:
             pairs = self.items.similarity_search_by_vector_with_relevance_scores(list(vec), k=fetch)
-            hits = [Hit(d.metadata.get("text", d.page_content), 1.0 - s, d.metadata)
+            hits = [Hit(d.metadata.get("text", d.page_content), 1.0 - s, d.metadata, d.id or "")
                     for d, s in pairs if keep(d.metadata)]
             if len(hits) >= k or fetch >= total:
                 break
             fetch = min(fetch * 4, total)
         return hits[:k]
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored embeddings of these items: no need to encode them again."""
+        if not ids:
+            return {}
+        got = self.items.get(ids=ids, include=["embeddings"])
+        return {i: list(v) for i, v in zip(got["ids"], got["embeddings"])}
 
     def materials_list(self) -> list[dict[str, Any]]:
         return sorted(self.ledger().values(), key=lambda m: (m.get("year", 0), m.get("source", "")))

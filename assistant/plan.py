@@ -50,6 +50,8 @@ class DimensionPlan:
     margins: list[float] = field(default_factory=list)  # how far each is behind the first
     facts: list[str] = field(default_factory=list)
     fact_topics: list[Topic] = field(default_factory=list)  # each fact's own best topic
+    # last year's problems not yet solved: (old text, this year's facts about it)
+    carried: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +61,8 @@ class Plan:
     dimensions: list[DimensionPlan]
     bank: Bank
     context: str  # the user's unit, post and facts, to judge what fits their work
+    owner: str = "corpus"  # whose uploaded materials may be drawn on, besides the corpus
+    checker: object | None = None  # revise.RepeatChecker against last year's sentences
 
 
 def split_facts(text: str) -> list[str]:
@@ -121,7 +125,10 @@ def assign_facts(dim_scores: np.ndarray, fact_scores: np.ndarray) -> list[int]:
     return out
 
 
-def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_registry=None) -> Plan:
+def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_registry=None,
+              carried: list[tuple[str, list[str]]] | None = None, skip_facts: set[str] | None = None) -> Plan:
+    """`carried`: last year's open problems to draft again in new words; `skip_facts`:
+    facts that report a fix (they go into the rectification section, not the problems)."""
     bank = load_bank()
     structure = choose_structure(
         req, registry=load_registry(user_registry), corpus_materials=corpus_materials
@@ -134,11 +141,18 @@ def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_reg
         top = dim_scores[n][order[0]]
         dims.append(DimensionPlan(name=name, topics=[bank.topics[i] for i in order[:3]],
                                   margins=[float(top - dim_scores[n][i]) for i in order[:3]]))
-    if names and req.facts:
-        fact_scores = _topic_scores(vec, bank, req.facts)
+    carried = carried or []
+    in_carried = {f for _, fs in carried for f in fs}
+    facts = [f for f in req.facts if f not in (skip_facts or set()) and f not in in_carried]
+    if names and facts:
+        fact_scores = _topic_scores(vec, bank, facts)
         for f, d in enumerate(assign_facts(dim_scores, fact_scores)):
-            dims[d].facts.append(req.facts[f])
+            dims[d].facts.append(facts[f])
             dims[d].fact_topics.append(bank.topics[int(fact_scores[f].argmax())])
+    if names and carried:
+        old_scores = _topic_scores(vec, bank, [t for t, _ in carried])
+        for k, d in enumerate(assign_facts(dim_scores, old_scores)):
+            dims[d].carried.append(carried[k])
     context = " ".join([req.unit, req.post, *req.facts])
     return Plan(request=req, structure=structure, dimensions=dims, bank=bank, context=context)
 

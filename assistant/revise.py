@@ -1,0 +1,213 @@
+"""Revision from last year's material: what became of each old problem, and which new
+sentences say again what last year said.
+
+An old problem counts as rectified when one of this year's facts is about it (near in
+meaning, not sharing keywords) and reports progress; when a fact about it reports that it
+persists, it is carried forward with that fact as its case; with no fact it is reported
+as still open and carried forward too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .plan import Vectors
+from .render import cn_number
+from .types import Material, Paragraph, SectionKind, SourceRef
+
+DATA = Path(__file__).parent / "data"
+
+# When a new sentence is a near-copy of one of last year's. Overlap is the share of the new
+# sentence's character pairs found in the old one; cosine is e5's, which alone is too
+# generous in this genre (two unrelated sentences about study can reach 0.95), so a high
+# cosine counts only with some shared wording, or when it is nearly identical.
+REPEAT_OVERLAP = 0.6
+REPEAT_COSINE = 0.98
+REPEAT_COSINE_WITH_OVERLAP = (0.95, 0.45)
+# Sentences sharing less wording than this are never near-copies, so they are not embedded:
+# the check stays cheap enough to run on every candidate sentence.
+PREFILTER_OVERLAP = 0.3
+# A fact is about an old problem when its cosine to the problem is at least this, and
+# clearly above its cosine to the other old problems.
+MATCH_COSINE = 0.86
+MATCH_MARGIN = 0.015
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    return yaml.safe_load((DATA / "revise.yaml").read_text("utf-8"))
+
+
+@dataclass
+class OldProblem:
+    dimension: str
+    judgement: str
+    text: str
+
+
+@dataclass
+class Progress:
+    problem: OldProblem
+    status: str  # rectified | partial | open
+    facts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Repeat:
+    key: str  # the section of the new draft
+    new: str
+    old: str
+    cosine: float
+    overlap: float
+
+
+def old_problems(material: Material) -> list[OldProblem]:
+    sec = material.section(SectionKind.PROBLEMS)
+    out = []
+    for dim in sec.dimensions if sec else []:
+        for item in dim.items:
+            judgement = item.judgement.rstrip("。；;，,") or item.body[:40]
+            out.append(OldProblem(dimension=dim.name, judgement=judgement, text=item.body))
+    return out
+
+
+def _says(fact: str, words: list[str]) -> bool:
+    return any(w in fact for w in words)
+
+
+def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors) -> list[Progress]:
+    out = [Progress(p, "open") for p in problems]
+    if not problems or not facts:
+        return out
+    sims = vec.queries(facts) @ vec.passages([p.text for p in problems]).T
+    r = rules()
+    for f, fact in enumerate(facts):
+        order = np.argsort(-sims[f])
+        best = int(order[0])
+        second = float(sims[f, order[1]]) if len(order) > 1 else 0.0
+        if sims[f, best] < MATCH_COSINE or sims[f, best] - second < MATCH_MARGIN:
+            continue
+        entry = out[best]
+        entry.facts.append(fact)
+        if _says(fact, r["persist_words"]):
+            entry.status = "partial"
+        elif _says(fact, r["progress_words"]) and entry.status != "partial":
+            entry.status = "rectified"
+        elif entry.status == "open":
+            entry.status = "partial"  # about it, but no sign of progress
+    return out
+
+
+def rectification_paragraphs(progress: list[Progress]) -> list[Paragraph]:
+    r = rules()
+    out = []
+    for n, p in enumerate(progress, 1):
+        facts = "；".join(f.rstrip("。") for f in p.facts)
+        text = r[p.status].format(problem=p.problem.judgement, facts=facts)
+        out.append(Paragraph(
+            title="", text=text, facts=p.facts, answers=[p.problem.judgement], topic=p.status,
+            sources=[SourceRef(kind="lastyear", text=p.problem.text)]
+            + [SourceRef(kind="fact", text=f) for f in p.facts],
+        ))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    out = []
+    for s in re.findall(r"[^。！？；\n]+[。！？；]?", text):
+        s = s.strip()
+        s = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)])", "", s)
+        if len(re.sub(r"\W", "", s)) >= 8 and "【待补充" not in s:
+            out.append(s)
+    return out
+
+
+def material_sentences(material: Material) -> list[str]:
+    return sentences(material.text())
+
+
+def _pairs(s: str) -> set[str]:
+    s = re.sub(r"[\W_]", "", s)
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def overlap(new: str, old: str) -> float:
+    a, b = _pairs(new), _pairs(old)
+    return len(a & b) / len(a) if a else 0.0
+
+
+class RepeatChecker:
+    """Last year's sentences, embedded once, to test new sentences against."""
+
+    def __init__(self, old: list[str], vec: Vectors) -> None:
+        self.old = old
+        self.vec = vec
+        self.matrix = vec.passages(old) if old else np.zeros((0, 384), np.float32)
+
+    def nearest(self, new: list[str]) -> list[tuple[str, str, float, float]]:
+        """(new, nearest old, cosine, overlap) for each new sentence; cosine is 0 where the
+        wording is too different for a near-copy."""
+        if not new or not self.old:
+            return []
+        out = []
+        for s in new:
+            ov, j = max((overlap(s, o), j) for j, o in enumerate(self.old))
+            out.append([s, self.old[j], 0.0, ov])
+        # Only the middle band needs the model: below it no repeat, above it a repeat anyway.
+        close = [i for i, row in enumerate(out) if PREFILTER_OVERLAP <= row[3] < REPEAT_OVERLAP]
+        if close:
+            sims = self.vec.passages([new[i] for i in close]) @ self.matrix.T
+            for i, row in zip(close, sims):
+                j = int(row.argmax())
+                out[i][1], out[i][2] = self.old[j], float(row[j])
+        return [tuple(r) for r in out]
+
+    def is_repeat(self, cosine: float, ov: float) -> bool:
+        cos2, ov2 = REPEAT_COSINE_WITH_OVERLAP
+        return ov >= REPEAT_OVERLAP or cosine >= REPEAT_COSINE or (cosine >= cos2 and ov >= ov2)
+
+    def repeats(self, texts: dict[str, str]) -> list[Repeat]:
+        out = []
+        formulas = rules()["formulas"]
+        for key, text in texts.items():
+            if key == "rectification":
+                continue  # it quotes last year's problems on purpose
+            for new, old, cos, ov in self.nearest(sentences(text)):
+                if any(f in new for f in formulas):
+                    continue  # the genre's fixed formulas are the same every year
+                if self.is_repeat(cos, ov):
+                    out.append(Repeat(key, new, old, round(cos, 3), round(ov, 3)))
+        return out
+
+    def clean(self, text: str) -> tuple[str, bool]:
+        """The text without its near-copy sentences; False when its first sentence (the
+        judgement) is one, so the whole candidate should go."""
+        parts = re.findall(r"[^。！？；]+[。！？；]?", text)
+        if not parts:
+            return text, True
+        checks = self.nearest([p.strip() or p for p in parts])
+        kept, first_ok = [], True
+        for n, (part, (_, _, cos, ov)) in enumerate(zip(parts, checks)):
+            if self.is_repeat(cos, ov) and len(re.sub(r"\W", "", part)) >= 8:
+                if n == 0:
+                    first_ok = False
+                continue
+            kept.append(part)
+        return "".join(kept), first_ok
+
+
+def progress_summary(progress: list[Progress]) -> str:
+    done = sum(p.status == "rectified" for p in progress)
+    part = sum(p.status == "partial" for p in progress)
+    open_ = sum(p.status == "open" for p in progress)
+    return f"上年度共 {len(progress)} 个问题：已整改 {done} 个，部分整改 {part} 个，尚无进展 {open_} 个。"
+
+
+def numbered(n: int, text: str) -> str:
+    return f"（{cn_number(n)}）{text}"
