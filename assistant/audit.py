@@ -245,7 +245,7 @@ def _sentences(text: str) -> list[str]:
 def _reference(m: Material, expected: list[str] | None, registry: list[Meeting] | None
                ) -> tuple[list[str] | None, str]:
     if expected is not None:
-        return list(expected), f"按给定的方面清单核对：{'、'.join(expected)}。"
+        return list(expected), f"按给定的方面清单核对：{'；'.join(expected)}。"
     if m.year is None:
         return None, "未能判断材料年度，无法确定应对照的方面清单，只检查各方面是否有内容。可指定年度或方面清单后再查。"
     role = m.role or Role.GEREN
@@ -255,7 +255,7 @@ def _reference(m: Material, expected: list[str] | None, registry: list[Meeting] 
     if found is None:
         return None, (f"未收录{m.year}年度{role.value}{meeting}的方面清单，只检查各方面是否有内容。"
                       "可指定方面清单后再查。")
-    return list(found.dimensions), f"按{found.label}的方面清单核对：{'、'.join(found.dimensions)}。"
+    return list(found.dimensions), f"按{found.label}的方面清单核对：{'；'.join(found.dimensions)}。"
 
 
 def _name_key(name: str) -> str:
@@ -286,7 +286,7 @@ def _check_sections(m: Material, lay: _Layout, rep: _Report) -> None:
             rep.add("coverage.missing_section", _TOP, "全文", f"缺少“{name}”部分。",
                     f"按“一、存在的主要问题　二、原因剖析　三、整改措施”的结构补写“{name}”，"
                     "章节标题用“一、”“二、”编号并单独成行。")
-        elif not any(d.items or d.intro for d in sec.dimensions) and not sec.intro:
+        elif not sec.dimensions and not sec.intro:  # headings below it are judged one by one
             rep.add("coverage.empty_dimension", lay.start(sec), section_label(sec),
                     f"“{name}”部分只有标题，没有内容。", f"补写“{name}”的具体内容。",
                     excerpt=sec.heading)

@@ -307,6 +307,8 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ):
     """按审核要求检查一份材料：方面是否齐全、是否见人见事、术语是否规范、口吻、占位符等。"""
+    from rich.markup import escape
+
     from .audit import audit_text, summary
     from .structure import load_registry
     from .types import Role
@@ -327,12 +329,13 @@ def audit(
         style = SEVERITY_STYLES[sev]
         console.print(f"\n[bold {style}]{SEVERITY_NAMES[sev]}（{len(group)}）[/bold {style}]")
         for n, f in enumerate(group, 1):
-            console.print(f"{n}. [bold]{f.location}[/bold]  〔{f.rule}〕", highlight=False)
-            console.print(f"   {f.message}", highlight=False)
+            # The material's own words may hold [brackets]; rich must not read them as markup.
+            console.print(f"{n}. [bold]{escape(f.location)}[/bold]  〔{f.rule}〕", highlight=False)
+            console.print(f"   {f.message}", highlight=False, markup=False)
             if f.excerpt:
-                console.print(f"   原文：{f.excerpt}", highlight=False)
+                console.print(f"   原文：{f.excerpt}", highlight=False, markup=False)
             if f.suggestion:
-                console.print(f"   建议：{f.suggestion}", highlight=False)
+                console.print(f"   建议：{f.suggestion}", highlight=False, markup=False)
 
 
 @app.command()
@@ -355,6 +358,51 @@ def export(
     except OSError:
         _fail(f"{docx}：无法写入（请检查路径和权限，或先关闭正在打开该文件的 Word/WPS）")
     console.print(f"已导出：{out}", highlight=False)
+
+
+@app.command()
+def revise(
+    last_year_file: Path,
+    role: Annotated[Optional[str], typer.Option(help="今年的角色：班子/个人/支部；默认与上年度材料相同")] = None,
+    unit: Annotated[str, typer.Option(help="单位名称")] = "",
+    post: Annotated[str, typer.Option(help="职务")] = "",
+    year: Annotated[Optional[int], typer.Option(help="今年的会议年度")] = None,
+    meeting: Annotated[str, typer.Option(help="今年的会议类型")] = "民主生活会",
+    facts_file: Annotated[Optional[Path], typer.Option(help="本年度具体事实（含整改成效），一行一条")] = None,
+    notice_file: Annotated[Optional[Path], typer.Option(help="今年的通知文本文件")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md、txt 或 json")] = "md",
+):
+    """读上年度材料，报告整改落实情况，并起草今年的材料（不重复上年度的表述）。"""
+    from .draft import Context, Drafter
+    from .index import Index
+    from .ingest import read_material
+    from .render import section_text, to_markdown, to_text
+    from .revise import RepeatChecker, material_sentences
+
+    settings = _settings()
+    try:
+        last = read_material(last_year_file, settings)
+    except InputError as e:
+        _fail(e.user_message)
+    if not last.sections:
+        _fail(f"{last_year_file.name}：没有识别出章节结构，请确认这是一份对照检查材料。")
+    role = role or (last.role.value if last.role else "个人")
+    req = _request(role, unit, post, year or ((last.year or 2024) + 1), meeting, "", facts_file, None, notice_file)
+    drafter = Drafter(settings, Index(settings))
+    with console.status("正在起草……") if fmt != "json" else _nullcontext():
+        result = drafter.draft(req, ctx=Context(last_year=last))
+    checker = RepeatChecker(material_sentences(last), drafter.vec)
+    keys = ["preamble", "problems", "causes", "measures"]
+    repeats = checker.repeats({k: section_text(result, k) for k in keys})
+    if fmt == "json":
+        data = json.loads(result.model_dump_json())
+        data["repeats"] = [r.__dict__ for r in repeats]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    print(to_markdown(result) if fmt == "md" else to_text(result))
+    err.print(f"与上年度材料相近的句子：{len(repeats)} 处")
+    for r in repeats:
+        err.print(f"  ⚠ {r.new}\n    上年度：{r.old}（相似度 {r.cosine:.2f}，字面重合 {r.overlap:.0%}）")
 
 
 def main() -> None:

@@ -75,7 +75,8 @@ def split_heading(line: str, prefix_len: int) -> tuple[str, str]:
     """A numbered line -> (heading, text after it on the same line). A short line is all
     heading; a long one is cut after its first 。/： (or after "方面，"); a long line with
     no such cut near its start is body text numbered by hand: ("", line)."""
-    if len(line) <= _HEADING_ALONE_MAX and not re.search(r"[。！？：:][^。！？：:”’）)]", line):
+    has_more = re.search(r"(?:[。！？：:]|方面[，,])[^。！？：:”’）)]", line)
+    if len(line) <= _HEADING_ALONE_MAX and not has_more:
         return line, ""
     rest = line[prefix_len:]
     ends = [i for i in (rest.find(c) for c in "。：:") if i >= 0]
