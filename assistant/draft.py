@@ -203,7 +203,7 @@ class Drafter:
     def regenerate(self, draft: Draft, key: str, ctx: Context | None = None) -> Draft:
         """Draft one section again as a new variant; the rest stays as it is."""
         req = draft.request
-        plan, _ = self.plan(req, ctx)
+        plan, progress = self.plan(req, ctx)
         variant = draft.variant + 1
         used = self._used(draft)
         new = draft.model_copy(deep=True)
@@ -220,6 +220,10 @@ class Drafter:
             new.measures = self.offline.measures(plan, new.causes, new.problems, rng, used)
         elif key == "preamble":
             new.preamble = self.offline.preamble(plan, rng)
+        elif key == "rectification":
+            from . import revise
+
+            new.rectification = revise.rectification_paragraphs(progress)
         else:
             raise KeyError(key)
         return new

@@ -36,7 +36,7 @@ PREFILTER_OVERLAP = 0.3
 # A fact is about an old problem when its cosine to the problem is at least this, and
 # clearly above its cosine to the other old problems.
 MATCH_COSINE = 0.86
-MATCH_MARGIN = 0.015
+MATCH_MARGIN = 0.01
 
 
 @lru_cache(maxsize=1)

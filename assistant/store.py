@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -30,6 +31,15 @@ class ChatTurn(BaseModel):
     content: str
 
 
+class RepeatView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    new: str
+    old: str
+    cosine: float
+    overlap: float
+
+
 class DraftRecord(BaseModel):
     """What the user is working on: the request, the generated draft (with its sources),
     and the current text of every section, edits included. The texts are the document."""
@@ -45,6 +55,10 @@ class DraftRecord(BaseModel):
     texts: dict[str, str] = Field(default_factory=dict, description="section key -> current text")
     chat: list[ChatTurn] = Field(default_factory=list)
     last_year: str = Field("", description="last year's material, as uploaded text")
+    last_year_name: str = ""
+    last_year_role: str = ""
+    last_year_year: int | None = None
+    repeats: list[RepeatView] = Field(default_factory=list, description="near-copies of last year")
 
     @property
     def label(self) -> str:
@@ -61,6 +75,23 @@ def new_owner() -> str:
 class DraftStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+
+    def lock(self, draft_id: str) -> threading.RLock:
+        with self._guard:
+            return self._locks.setdefault(draft_id, threading.RLock())
+
+    def update(self, owner: str, draft_id: str, change) -> DraftRecord | None:
+        """Load the newest saved version, apply `change` to it, save: an edit never writes
+        back a stale copy over what another event saved meanwhile."""
+        with self.lock(draft_id):
+            record = self.load(owner, draft_id)
+            if record is None:
+                return None
+            if change(record) is False:
+                return record
+            return self.save(record)
 
     def _dir(self, owner: str) -> Path:
         if not _SAFE.match(owner):
@@ -68,6 +99,10 @@ class DraftStore:
         return self.root / owner
 
     def save(self, record: DraftRecord) -> DraftRecord:
+        with self.lock(record.id):
+            return self._save(record)
+
+    def _save(self, record: DraftRecord) -> DraftRecord:
         record.updated = time.time()
         folder = self._dir(record.owner)
         folder.mkdir(parents=True, exist_ok=True)

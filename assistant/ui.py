@@ -95,7 +95,23 @@ class UI:
             full,
             gr.update(choices=dim_choices, value=dim_choices[0][1] if dim_choices else None),
             self._sources(rec),
+            self._repeats(rec),
+            self.ws.last_year_summary(rec),
+            rec.last_year_role or None,
+            rec.last_year_year,
         ]
+
+    def _repeats(self, rec: DraftRecord) -> str:
+        if not rec.last_year:
+            return "上传上年度材料后，这里列出与上年度材料相近的句子。"
+        if not rec.repeats:
+            return "已与上年度材料逐句比对，没有发现相近的句子。" if rec.draft else ""
+        rows = ["| 部分 | 本年度句子 | 上年度相近句子 | 相似度 | 字面重合 |", "|---|---|---|---|---|"]
+        for r in rec.repeats:
+            clean = lambda t: t.replace("|", "｜")
+            rows.append(f"| {SECTION_LABELS.get(r.key, r.key)} | ⚠ {clean(r.new)} | {clean(r.old)} | "
+                        f"{r.cosine:.2f} | {r.overlap:.0%} |")
+        return f"**发现 {len(rec.repeats)} 处与上年度材料相近的句子，建议改写：**\n\n" + "\n".join(rows)
 
     def _sources(self, rec: DraftRecord) -> str:
         if not rec.draft:
@@ -138,10 +154,13 @@ class UI:
 
     def on_request_input(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
         """Saves the request as it is typed, so a reload keeps it."""
-        rec = self._record(owner, rid)
-        rec.request = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
-        self.store.save(rec)
-        return rec.id
+        if not owner:
+            return gr.update()
+        try:
+            req = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
+        except ValueError:
+            return gr.update()
+        return self.ws.save_request(owner, rid, req).id
 
     def on_structure(self, role, unit, post, year, meeting, notice, dims, facts):
         req = self._request_from(role, unit, post, year, meeting, notice, "", facts)
@@ -175,10 +194,9 @@ class UI:
 
     def on_edit(self, key: str):
         def handler(owner, rid, text):
-            rec = self._record(owner, rid)
-            if rec.draft is None:
+            rec = self.ws.edit(owner, rid, key, text or "") if owner and rid else None
+            if rec is None or rec.draft is None:
                 return gr.update(), gr.update()
-            self.ws.edit(rec, key, text or "")
             full = self.ws.full_text(rec)
             return full, f"全文 {_count(full)} 字"
 
@@ -206,6 +224,35 @@ class UI:
                 return gr.update()
 
         return handler
+
+    def on_upload(self, owner, rid, path):
+        rec = self._record(owner, rid)
+        if not path:
+            return [*self._view(rec), self._history(owner, rec.id)]
+        try:
+            data = Path(path).read_bytes()
+            rec, _summary = self.ws.upload_last_year(rec, Path(path).name, data)
+        except InputError as e:
+            gr.Warning(e.user_message)
+        except OSError:
+            gr.Warning("读取上传的文件失败，请重新上传。")
+        return [*self._view(rec), self._history(owner, rec.id)]
+
+    def on_last_meta(self, owner, rid, role, year):
+        rec = self.ws.set_last_year_meta(owner, rid, role or "", int(year) if year else None) if owner and rid else None
+        return self.ws.last_year_summary(rec) if rec else gr.update()
+
+    def on_revise(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+        rec = self._record(owner, rid)
+        if not rec.last_year:
+            gr.Warning("请先上传上年度材料。")
+            yield [*self._view(rec), self._history(owner, rec.id)]
+            return
+        yield from self.on_draft(owner, rid, role, unit, post, year, meeting, notice, dims, facts)
+
+    def on_check_repeats(self, owner, rid):
+        rec = self.ws.check_repeats(self._record(owner, rid))
+        return self._repeats(rec)
 
     def on_open(self, owner, chosen):
         rec = self._record(owner, chosen or "")
@@ -307,12 +354,27 @@ class UI:
                                 b_md = gr.Button("导出 Markdown", elem_id="export-md")
                                 b_txt = gr.Button("导出文本", elem_id="export-txt")
                             export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="export-file")
+                            with gr.Accordion("与上年度材料相近的句子", open=True):
+                                repeats = gr.Markdown(elem_id="repeats")
+                                b_repeats = gr.Button("重新比对", size="sm", elem_id="btn-repeats")
                             with gr.Accordion("参考来源", open=False):
                                 sources = gr.Markdown(elem_id="sources")
                             with gr.Row():
                                 history = gr.Dropdown([], label="以前的稿子", scale=3, elem_id="history")
                                 b_open = gr.Button("打开", scale=1, elem_id="btn-open")
                                 b_new = gr.Button("新建", scale=1, elem_id="btn-new")
+                with gr.Tab("上年度材料", id="last-year"):
+                    gr.Markdown("上传上年度的对照检查材料（.docx、.txt、.md、.pdf）。系统会识别其中查摆的问题，"
+                                "对照“起草”页中本年度的具体情况生成“上年度整改落实情况”，并在起草时避免与上年度材料雷同。"
+                                "上传的材料只加入您自己的检索库，其他用户看不到。")
+                    upload = gr.File(label="上年度材料", file_types=[".docx", ".txt", ".md", ".pdf"],
+                                     type="filepath", elem_id="upload-last")
+                    last_summary = gr.Markdown(elem_id="last-summary")
+                    with gr.Row():
+                        last_role = gr.Radio(["班子", "个人", "支部"], label="上年度材料的角色（识别有误时更正）")
+                        last_year_box = gr.Number(label="上年度材料的年度", precision=0)
+                    b_revise = gr.Button("据此起草今年的材料", variant="primary", elem_id="btn-revise")
+                    gr.Markdown("起草使用“起草”页填写的本年度会议、角色和具体情况。")
                 with gr.Tab("设置", id="settings"):
                     gr.Markdown("默认离线起草，不需要大模型。配置兼容 OpenAI 接口的服务（DeepSeek、通义千问、智谱、Kimi、vLLM、Ollama 等）后，可改用大模型起草；失败时自动改用离线方式。")
                     llm_on = gr.Checkbox(value=bool(saved_llm.get("enabled")), label="启用大模型模式")
@@ -332,22 +394,25 @@ class UI:
             req_inputs = [role, unit, post, year, meeting, notice, dims, facts]
             view = [rid, role, unit, post, year, meeting, notice, dims, facts, dims_note, chatbot, title, count,
                     boxes["preamble"], boxes["rectification"], boxes["problems"], boxes["causes"],
-                    boxes["measures"], full, dim_pick, sources]
+                    boxes["measures"], full, dim_pick, sources, repeats, last_summary, last_role, last_year_box]
             with_history = [*view, history]
 
             demo.load(self.on_load, [owner, last], [owner, last, *with_history])
             rid.change(lambda r: r, rid, last, show_progress="hidden")
+            # .change, not .input: in this Gradio version .input did not reach the server
+            # from these components in the browser. .change also fires on the app's own
+            # updates; the handlers save only what differs from the saved version.
             for comp in req_inputs:
-                comp.input(self.on_request_input, [owner, rid, *req_inputs], rid,
-                           trigger_mode="always_last", show_progress="hidden")
-            known.input(self.on_known, known, [year, meeting, dims, dims_note])
+                comp.change(self.on_request_input, [owner, rid, *req_inputs], rid,
+                            trigger_mode="always_last", show_progress="hidden")
+            known.change(self.on_known, known, [year, meeting, dims, dims_note])
             b_structure.click(self.on_structure, req_inputs, [dims, dims_note])
             b_draft.click(self.on_draft, [owner, rid, *req_inputs], with_history)
             for trigger in (b_send.click, chat_in.submit):
                 trigger(self.on_chat, [owner, rid, chat_in], [chat_in, *with_history])
             for key, box in boxes.items():
-                box.input(self.on_edit(key), [owner, rid, box], [full, count],
-                          trigger_mode="always_last", show_progress="hidden")
+                box.change(self.on_edit(key), [owner, rid, box], [full, count],
+                           trigger_mode="always_last", show_progress="hidden")
             for key, button in regen.items():
                 if key == "problems":
                     button.click(self.on_regenerate(None), [owner, rid, dim_pick], with_history)
@@ -355,6 +420,11 @@ class UI:
                     button.click(self.on_regenerate(key), [owner, rid], with_history)
             for fmt, button in (("docx", b_docx), ("md", b_md), ("txt", b_txt)):
                 button.click(self.on_export(fmt), [owner, rid], export_file)
+            upload.upload(self.on_upload, [owner, rid, upload], with_history)
+            for comp in (last_role, last_year_box):
+                comp.change(self.on_last_meta, [owner, rid, last_role, last_year_box], last_summary)
+            b_revise.click(self.on_revise, [owner, rid, *req_inputs], with_history)
+            b_repeats.click(self.on_check_repeats, [owner, rid], repeats)
             b_open.click(self.on_open, [owner, history], [rid, *view, history])
             b_new.click(self.on_new, owner, [rid, *view, history])
             b_save_llm.click(self.on_save_llm, [llm_on, llm_provider, llm_url, llm_model, llm_key, llm_timeout],

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import chat
-from .draft import Drafter
+from .draft import Context, Drafter
 from .errors import InputError
 from .render import cn_number, section_text, section_titles
 from .settings import Settings
-from .store import ChatTurn, DraftRecord, DraftStore
+from .store import ChatTurn, DraftRecord, DraftStore, RepeatView
 from .structure import choose_structure, load_registry
 from .types import Draft, Request, Role, Structure
 
@@ -82,6 +82,78 @@ class Workspace:
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
         return f"连接成功，模型回复：{text.strip()[:50]}"
 
+    # --- last year's material -------------------------------------------------------
+    def upload_last_year(self, record: DraftRecord, name: str, data: bytes) -> tuple[DraftRecord, str]:
+        """Read last year's material, show what was understood, and add it to this user's
+        own corpus (theirs only) so their voice and unit are drawn on first."""
+        from .load import load_bytes
+        from .parse import parse_material
+
+        loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024)
+        material = parse_material(loaded.text, source=name)
+        if not material.sections:
+            raise InputError("没有识别出“存在的问题”等章节，请确认这是一份对照检查材料（需要有“一、”“（一）”等标题）", name)
+        record.last_year = loaded.text
+        record.last_year_name = name
+        record.last_year_role = material.role.value if material.role else record.request.role.value
+        record.last_year_year = material.year
+        indexed = material.model_copy(update={"source": f"{record.owner}:{name}"})
+        self.offline.index.ingest(indexed, owner=record.owner)
+        self.store.save(record)
+        return record, self.last_year_summary(record)
+
+    def last_year_material(self, record: DraftRecord):
+        from .parse import parse_material
+
+        if not record.last_year:
+            return None
+        return parse_material(record.last_year, source=record.last_year_name,
+                              role=record.last_year_role or None, year=record.last_year_year)
+
+    def set_last_year_meta(self, owner: str, draft_id: str, role: str, year: int | None) -> DraftRecord | None:
+        def change(record: DraftRecord):
+            if not record.last_year or (record.last_year_role, record.last_year_year) == (role, year):
+                return False
+            record.last_year_role, record.last_year_year = role, year
+
+        return self.store.update(owner, draft_id, change)
+
+    def last_year_summary(self, record: DraftRecord) -> str:
+        from .revise import old_problems
+        from .types import SectionKind
+
+        m = self.last_year_material(record)
+        if m is None:
+            return "尚未上传上年度材料。"
+        problems = old_problems(m)
+        sec = m.section(SectionKind.PROBLEMS)
+        dims = [d.name for d in sec.dimensions] if sec else []
+        lines = [
+            f"**{record.last_year_name}**：{m.title or '（无标题）'}",
+            f"- 角色：{m.role.value if m.role else '未识别'}；年度：{m.year or '未识别'}（如有误请在下方更正）",
+            f"- 方面（{len(dims)} 个）：{'、'.join(dims) or '未识别'}",
+            f"- 查摆的问题（{len(problems)} 条）：",
+        ]
+        lines += [f"  {n}. 〔{p.dimension}〕{p.judgement}" for n, p in enumerate(problems, 1)]
+        lines += [f"- 提示：{w}" for w in m.warnings]
+        return "\n".join(lines)
+
+    def context(self, record: DraftRecord) -> Context:
+        return Context(owner=record.owner, last_year=self.last_year_material(record))
+
+    def check_repeats(self, record: DraftRecord) -> DraftRecord:
+        """Every sentence of the current text against last year's (thresholds: revise.py)."""
+        from .revise import RepeatChecker, material_sentences
+
+        m = self.last_year_material(record)
+        if m is None:
+            record.repeats = []
+            return record
+        checker = RepeatChecker(material_sentences(m), self.drafter.vec)
+        record.repeats = [RepeatView(**r.__dict__) for r in checker.repeats(record.texts)]
+        self.store.save(record)
+        return record
+
     # --- records --------------------------------------------------------------------
     def new_record(self, owner: str, request: Request | None = None) -> DraftRecord:
         return DraftRecord(owner=owner, request=request or Request())
@@ -98,7 +170,7 @@ class Workspace:
     def draft(self, record: DraftRecord, req: Request) -> Iterator[tuple[DraftRecord, str]]:
         """Draft section by section; the record is saved after each one."""
         record.request = req
-        for ev in self.drafter.stream(req):
+        for ev in self.drafter.stream(req, ctx=self.context(record)):
             record.draft = ev.draft
             if ev.key == "structure":
                 msg = f"将按以下 {len(ev.draft.structure.dimensions)} 个方面起草：" + "、".join(
@@ -111,6 +183,10 @@ class Workspace:
             yield record, msg
         notes = record.draft.notes if record.draft else []
         done = "初稿已生成。可以直接在右侧修改，或告诉我怎么改。" + ("".join(f"\n提示：{n}" for n in notes))
+        if record.last_year:
+            self.check_repeats(record)
+            done += (f"\n与上年度材料相近的句子：{len(record.repeats)} 处（见“与上年度材料相近的句子”）。"
+                     if record.repeats else "\n已与上年度材料逐句比对，没有发现相近的句子。")
         self._say(record, "assistant", done)
         self.store.save(record)
         yield record, done
@@ -121,17 +197,39 @@ class Workspace:
             record.texts[key] = section_text(draft, key)
 
     # --- edits ----------------------------------------------------------------------
-    def edit(self, record: DraftRecord, key: str, text: str) -> DraftRecord:
-        if record.texts.get(key) != text:
+    def edit(self, owner: str, draft_id: str, key: str, text: str) -> DraftRecord | None:
+        """The user's edit of one section, applied to the newest saved version."""
+
+        def change(record: DraftRecord):
+            if record.draft is None or record.texts.get(key) == text:
+                return False
             record.texts[key] = text
-            self.store.save(record)
-        return record
+
+        return self.store.update(owner, draft_id, change)
+
+    def save_request(self, owner: str, draft_id: str, request: Request) -> DraftRecord:
+        """The request as the user types it; a new record when there is none yet."""
+
+        def change(record: DraftRecord):
+            if record.request == request:
+                return False
+            record.request = request
+
+        saved = self.store.update(owner, draft_id, change) if draft_id else None
+        if saved is None:
+            record = self.new_record(owner, request)
+            if request == Request():
+                return record  # nothing typed yet: no empty drafts in the user's list
+            saved = self.store.save(record)
+        return saved
 
     def regenerate(self, record: DraftRecord, key: str) -> tuple[DraftRecord, str]:
         if record.draft is None:
             return record, "还没有初稿，请先生成初稿。"
-        new = self.drafter.regenerate(record.draft, key)
+        new = self.drafter.regenerate(record.draft, key, self.context(record))
         self._apply(record, new, key)
+        if record.last_year:
+            self.check_repeats(record)
         return record, f"已重新生成“{self.label(record, key)}”。"
 
     def _apply(self, record: DraftRecord, new: Draft, key: str) -> None:
@@ -218,7 +316,7 @@ class Workspace:
         if not target.startswith("problems:"):
             return record, "目前只能给“存在的问题”中的某个方面加条目，如“给工作作风再加一条”。"
         d = int(target.split(":")[1])
-        new = self.drafter.add_item(record.draft, d)
+        new = self.drafter.add_item(record.draft, d, self.context(record))
         self._apply(record, new, target)
         return record, f"已在“{new.problems[d].name}”方面增加一条。"
 
@@ -226,7 +324,7 @@ class Workspace:
         if not target.startswith("problems:"):
             return record, "请指明写进哪个方面，如“把食堂排队时间长写进工作作风”。"
         d = int(target.split(":")[1])
-        new = self.drafter.add_fact(record.draft, fact, d)
+        new = self.drafter.add_fact(record.draft, fact, d, self.context(record))
         self._apply(record, new, target)
         return record, f"已把“{fact}”作为事例写进“{new.problems[d].name}”。"
 

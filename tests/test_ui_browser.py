@@ -223,3 +223,37 @@ def test_server_restart_brings_the_work_back(server, browser, model_path):
     assert ui.text("sec-problems") == before
     assert "带头" in before
     ui.close()
+
+
+def test_upload_last_year_revise_and_see_flagged_sentences(server, browser, tmp_path):
+    from test_revise import LAST_YEAR, as_docx
+
+    path = tmp_path / "上年度对照检查材料.docx"
+    as_docx(path)
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.locator("#req-year input").fill("2023")
+    ui.choose("req-meeting", "专题民主生活会")
+    ui.box("req-facts").fill("今年更换了全部充电桩，并建立了每周巡检和报修制度\n今年有3次中心组学习因出差缺席")
+    p.get_by_role("tab", name="上年度材料").click()
+    p.locator("#upload-last input[type=file]").set_input_files(str(path))
+    p.locator("#last-summary").get_by_text("为民服务解难不够到位").first.wait_for(timeout=60000)
+    summary = p.locator("#last-summary").inner_text()
+    assert "2022" in summary and "工作作风" in summary
+    p.locator("#btn-revise").click()
+    p.get_by_role("tab", name="起草").click()
+    ui.wait_text("sec-measures", "（三）")
+    rect = ui.wait_text("sec-rectification", "上年度查摆")
+    assert "更换了全部充电桩" in rect and rect.count("针对上年度查摆") == 4
+    assert "没有发现相近的句子" in p.locator("#repeats").inner_text()
+
+    # the user pastes last year's sentence back in: it is flagged, last year's beside it
+    copied = LAST_YEAR["工作作风"][0].split("。", 1)[1]
+    ui.box("sec-problems").fill(ui.text("sec-problems") + "\n" + copied)
+    p.wait_for_timeout(2000)
+    p.locator("#btn-repeats").click()
+    p.locator("#repeats").get_by_text("⚠").first.wait_for(timeout=60000)
+    flagged = p.locator("#repeats").inner_text()
+    assert "充电桩多处损坏" in flagged and "建议改写" in flagged
+    ui.shot("04-revision.png")
+    ui.close()
