@@ -250,6 +250,20 @@ class UI:
             return
         yield from self.on_draft(owner, rid, role, unit, post, year, meeting, notice, dims, facts)
 
+    def on_audit(self, owner, rid):
+        from .audit import summary
+
+        rec = self._record(owner, rid)
+        findings = self.ws.audit(rec)
+        if not rec.draft:
+            return "生成初稿后可以检查。"
+        icon = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+        lines = [f"**审核结果：{summary(findings)}**（按组织部门审核材料的常见要求逐项检查，修改后可再次检查）", ""]
+        for f in findings:
+            lines.append(f"- {icon.get(f.severity.value, '')} **{f.location}**：{f.message}"
+                         + (f" 建议：{f.suggestion}" if f.suggestion else ""))
+        return "\n".join(lines)
+
     def on_check_repeats(self, owner, rid):
         rec = self.ws.check_repeats(self._record(owner, rid))
         return self._repeats(rec)
@@ -354,6 +368,9 @@ class UI:
                                 b_md = gr.Button("导出 Markdown", elem_id="export-md")
                                 b_txt = gr.Button("导出文本", elem_id="export-txt")
                             export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="export-file")
+                            with gr.Accordion("审核清单", open=False):
+                                audit_md = gr.Markdown("生成初稿后，点“按审核要求检查”。", elem_id="audit")
+                                b_audit = gr.Button("按审核要求检查", size="sm", elem_id="btn-audit")
                             with gr.Accordion("与上年度材料相近的句子", open=True):
                                 repeats = gr.Markdown(elem_id="repeats")
                                 b_repeats = gr.Button("重新比对", size="sm", elem_id="btn-repeats")
@@ -425,6 +442,7 @@ class UI:
                 comp.change(self.on_last_meta, [owner, rid, last_role, last_year_box], last_summary)
             b_revise.click(self.on_revise, [owner, rid, *req_inputs], with_history)
             b_repeats.click(self.on_check_repeats, [owner, rid], repeats)
+            b_audit.click(self.on_audit, [owner, rid], audit_md)
             b_open.click(self.on_open, [owner, history], [rid, *view, history])
             b_new.click(self.on_new, owner, [rid, *view, history])
             b_save_llm.click(self.on_save_llm, [llm_on, llm_provider, llm_url, llm_model, llm_key, llm_timeout],

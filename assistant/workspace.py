@@ -328,6 +328,19 @@ class Workspace:
         self._apply(record, new, target)
         return record, f"已把“{fact}”作为事例写进“{new.problems[d].name}”。"
 
+    # --- review ---------------------------------------------------------------------
+    def audit(self, record: DraftRecord):
+        """What a strict reviewer would mark in the current text (edits included)."""
+        from .audit import audit_text
+
+        text = self.full_text(record)
+        if not text:
+            return []
+        r = record.request
+        dims = record.draft.structure.dimensions if record.draft else None
+        return audit_text(text, role=r.role, year=r.year, meeting=r.meeting, expected_dimensions=dims,
+                          registry=load_registry(self.settings.data_dir / "meetings.yaml"))
+
     # --- the document ---------------------------------------------------------------
     def full_text(self, record: DraftRecord) -> str:
         if record.draft is None:
@@ -345,9 +358,13 @@ class Workspace:
         name = re.sub(r"[\\/:*?\"<>|\s]+", "_", record.draft.title or "对照检查材料")[:60]
         path = out_dir / f"{name}.{fmt}"
         if fmt == "docx":
-            from .export import export_docx
+            from .export import DocHeader, export_docx
 
-            export_docx(text, path)
+            r = record.request
+            # A personal material names its writer under the title; a 班子 one has the unit in it.
+            header = DocHeader(unit=r.unit, name=r.name, post=r.post) \
+                if r.role != Role.BANZI and (r.unit or r.post or r.name) else None
+            export_docx(text, path, header=header)
         elif fmt == "md":
             path.write_text(_as_markdown(text), "utf-8")
         elif fmt == "txt":

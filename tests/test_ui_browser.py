@@ -257,3 +257,22 @@ def test_upload_last_year_revise_and_see_flagged_sentences(server, browser, tmp_
     assert "充电桩多处损坏" in flagged and "建议改写" in flagged
     ui.shot("04-revision.png")
     ui.close()
+
+
+def test_audit_checklist_beside_the_draft(server, browser):
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.locator("#chat-input textarea").fill("帮我写2024年度民主生活会个人对照检查，我是区教育局办公室主任，会议室预约经常冲突")
+    p.locator("#btn-send").click()
+    ui.wait_text("sec-measures", "（三）")
+    # the reviewer's eye: a mis-numbered political term typed in by the user is caught
+    ui.box("sec-causes").fill(ui.text("sec-causes") + "要增强“三个意识”。")
+    p.wait_for_timeout(2000)
+    p.get_by_text("审核清单").click()
+    p.locator("#btn-audit").click()
+    p.locator("#audit").get_by_text("审核结果").wait_for(timeout=60000)
+    report = p.locator("#audit").inner_text()
+    assert "三个意识" in report and "四个意识" in report
+    assert "待补充" in report  # the placeholders left for the writer are listed
+    ui.shot("05-audit.png")
+    ui.close()
