@@ -64,14 +64,23 @@ class LLMComposer:
         self.on_token = on_token
 
     def _system(self, plan: Plan) -> str:
-        r = plan.request
+        return self._system_for(plan.request)
+
+    def _system_for(self, r) -> str:
         return prompts.render(
             "system", role=r.role.value, role_label=_role_label(r.role), meeting=r.meeting,
             year=r.year or "本", congress=congress(r.year), campaign=campaign(r.year),
         )
 
     def _ask(self, plan: Plan, task: str) -> str:
-        messages = [SystemMessage(self._system(plan)), HumanMessage(task)]
+        return self._ask_as(plan.request, task)
+
+    def revise_text(self, request, text: str, instruction: str) -> str:
+        """A section rewritten as the user asked, in free words (LLM mode only)."""
+        return self._ask_as(request, prompts.render("revise", instruction=instruction, text=text))
+
+    def _ask_as(self, request, task: str) -> str:
+        messages = [SystemMessage(self._system_for(request)), HumanMessage(task)]
         parts = []
         for chunk in self.model.stream(messages):
             text = chunk.content if isinstance(chunk.content, str) else ""

@@ -301,6 +301,8 @@ class Workspace:
                 record, reply = self._add_item(record, cmd.target)
             elif cmd.kind == "add_fact":
                 record, reply = self._add_fact(record, cmd.text, cmd.target)
+            elif cmd.kind == "help" and self.drafter.llm is not None and record.draft is not None:
+                record, reply = self._llm_revise(record, message, dims)
             elif cmd.kind == "delete":
                 record, n = self.delete(record, cmd.text)
                 reply = f"已删去 {n} 处含“{cmd.text}”的句子。" if n else f"文稿中没有找到“{cmd.text}”。"
@@ -311,6 +313,20 @@ class Workspace:
         self._say(record, "assistant", reply)
         self.store.save(record)
         yield record, reply
+
+    def _llm_revise(self, record: DraftRecord, message: str, dims: list[str]) -> tuple[DraftRecord, str]:
+        """LLM mode: any request about a section rewrites that section as asked."""
+        from .draft import _failure_reason
+
+        target = chat.resolve_target(message, dims) or "problems"
+        key = "problems" if target.startswith("problems") else target
+        try:
+            new = self.drafter.llm.revise_text(record.request, record.texts.get(key, ""), message)
+        except Exception as e:  # the endpoint failed: the document stays as it is
+            return record, f"大模型暂时不可用（{_failure_reason(e)}），文稿未改动。也可以使用离线指令：\n\n" + chat.HELP
+        record.texts[key] = new
+        self.store.save(record)
+        return record, f"已按您的要求修改“{SECTION_LABELS.get(key, key)}”。"
 
     def _add_item(self, record: DraftRecord, target: str) -> tuple[DraftRecord, str]:
         if not target.startswith("problems:"):

@@ -38,6 +38,8 @@ def canned(task: str) -> str:
         return f"一是{dim}上要求不够严。表现为标准不高。比如，{fact}。\n二是{dim}上用力不够。表现为抓得不实。比如，【待补充：具体事例】。"
     if "【任务：causes】" in task:
         return "（一）理论学习有所放松。理论学习、政治素质方面的问题，根源在此。\n（二）宗旨意识有所淡化。工作作风、能力本领方面的问题，根源在此。\n（三）纪律意识不够牢固。担当作为、廉洁自律方面的问题，根源在此。"
+    if "【任务：revise】" in task:
+        return "（一）理想信念有所动摇。改写后更深刻的剖析。\n（二）宗旨意识有所淡化。改写后的第二条。"
     if "【任务：measures】" in task:
         return "（一）强化理论武装。每月自学不少于8小时。\n（二）践行宗旨意识。每季度走访基层2次。\n（三）严守纪律规矩。2024年6月底前完成自查。"
     return ""
@@ -52,8 +54,8 @@ def test_every_prompt_renders_with_its_declared_variables():
     values = dict(role="个人", role_label="个人", meeting="民主生活会", year=2023, congress="党的二十大精神",
                   campaign="主题教育", unit="区教育局", post="主任", dimensions=["理论学习"], dimension="理论学习",
                   n_items=2, facts=["事实一"], references=["参考一"], avoid=[], problems="问题", n_causes=3,
-                  causes=["原因一"])
-    assert set(prompts.names()) >= {"system", "preamble", "problems", "causes", "measures"}
+                  causes=["原因一"], instruction="改得更深刻", text="（一）原文。")
+    assert set(prompts.names()) >= {"system", "preamble", "problems", "causes", "measures", "revise"}
     for name in prompts.names():
         declared = prompts.variables(name)
         text = prompts.render(name, **{k: values[k] for k in declared})
@@ -195,3 +197,109 @@ def test_no_endpoint_means_offline(corpus_index, base_settings):
     assert drafter.llm is None
     with pytest.raises(Exception):
         make_chat_model(Settings())
+
+
+# --- free-form revision in the chat, LLM mode only -----------------------------------
+
+from langchain_core.language_models import SimpleChatModel  # noqa: E402
+
+
+class Canned(SimpleChatModel):
+    """Answers each of our tasks as a well-behaved model would."""
+
+    fail_on: str = ""
+
+    @property
+    def _llm_type(self) -> str:
+        return "canned"
+
+    def _call(self, messages, stop=None, run_manager=None, **kw) -> str:
+        task = messages[-1].content
+        if self.fail_on and self.fail_on in task:
+            raise TimeoutError("timed out")
+        return canned(task)
+
+
+def workspace_with(model, settings, index, tmp_path):
+    from assistant.store import DraftStore
+    from assistant.workspace import Workspace
+
+    return Workspace(settings, Drafter(settings, index, chat_model=model), DraftStore(tmp_path / "drafts"))
+
+
+def test_llm_mode_chat_revises_a_section_as_asked(corpus_index, base_settings, tmp_path):
+    ws = workspace_with(Canned(), base_settings, corpus_index, tmp_path)
+    rec = ws.new_record("owner_llmllmllmllm", req())
+    for _ in ws.draft(rec, req()):
+        pass
+    before_problems = rec.texts["problems"]
+    *_, (rec, reply) = ws.chat(rec, "把原因剖析写得更深刻一些")
+    assert rec.texts["causes"].startswith("（一）理想信念有所动摇。改写后更深刻的剖析。")
+    assert rec.texts["problems"] == before_problems and "原因剖析" in reply
+    saved = ws.store.load(rec.owner, rec.id)
+    assert saved.texts["causes"] == rec.texts["causes"]
+
+
+def test_llm_revision_failure_leaves_the_document_as_it_was(corpus_index, base_settings, tmp_path):
+    ws = workspace_with(Canned(fail_on="【任务：revise】"), base_settings, corpus_index, tmp_path)
+    rec = ws.new_record("owner_llmllmllmllm", req())
+    for _ in ws.draft(rec, req()):
+        pass
+    before = dict(rec.texts)
+    *_, (rec, reply) = ws.chat(rec, "把原因剖析写得更深刻一些")
+    assert rec.texts == before and "大模型暂时不可用" in reply and "重写 理论学习" in reply
+
+
+# --- Ollama's native API, and the settings page's connection test ----------------------
+
+class OllamaStub(BaseHTTPRequestHandler):
+    requests: list = []
+
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append({"path": self.path, "body": body})
+        answer = canned(body["messages"][-1]["content"])
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson")
+        self.end_headers()
+        for i in range(0, len(answer), 9):
+            line = {"model": body["model"], "created_at": "2026-01-01T00:00:00Z",
+                    "message": {"role": "assistant", "content": answer[i:i + 9]}, "done": False}
+            self.wfile.write((json.dumps(line, ensure_ascii=False) + "\n").encode())
+        end = {"model": body["model"], "created_at": "2026-01-01T00:00:00Z",
+               "message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop",
+               "total_duration": 1, "load_duration": 1, "prompt_eval_count": 1, "prompt_eval_duration": 1,
+               "eval_count": 1, "eval_duration": 1}
+        self.wfile.write((json.dumps(end) + "\n").encode())
+
+
+def test_ollama_native_api(corpus_index, base_settings):
+    OllamaStub.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OllamaStub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = base_settings.model_copy(update={
+            "llm_provider": "ollama", "llm_base_url": f"http://127.0.0.1:{server.server_port}",
+            "llm_model": "qwen2.5:7b", "llm_timeout": 20.0})
+        d = Drafter.from_settings(settings, corpus_index, use_llm=True).draft(req())
+    finally:
+        server.shutdown()
+    assert not d.notes and "比如，干部职工反映院内停车难" in to_text(d)
+    assert {r["path"] for r in OllamaStub.requests} == {"/api/chat"}
+    assert OllamaStub.requests[0]["body"]["model"] == "qwen2.5:7b"
+
+
+def test_settings_connection_test_reports_without_the_key(corpus_index, base_settings, stub, tmp_path):
+    from assistant.store import DraftStore
+    from assistant.workspace import Workspace
+
+    ws = Workspace(base_settings, Drafter(base_settings, corpus_index), DraftStore(tmp_path / "d"))
+    ok = ws.test_llm({"provider": "openai", "base_url": f"http://127.0.0.1:{stub.server_port}/v1",
+                      "model": "m", "api_key": "sk-secret-987", "timeout": 10})
+    assert ok.startswith("连接成功")
+    bad = ws.test_llm({"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m",
+                       "api_key": "sk-secret-987", "timeout": 3})
+    assert bad.startswith("连接失败") and "sk-secret-987" not in bad
