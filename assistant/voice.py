@@ -47,20 +47,21 @@ def has_personal_voice(text: str) -> bool:
     return "我" in t or any(m in t for m in _voice()["personal_markers"])
 
 
-def congress(year: int | None) -> str:
+def _year_entry(year: int | None) -> dict:
+    """The references of the meeting's year: the latest entry at or before it."""
     years = year_refs()["years"]
     if year is None:
-        return years[max(years)]["congress"]
+        return years[max(years)]
     known = [y for y in years if y <= year] or [min(years)]
-    return years[max(known)]["congress"]
+    return years[max(known)]
+
+
+def congress(year: int | None) -> str:
+    return _year_entry(year)["congress"]
 
 
 def campaign(year: int | None) -> str:
-    years = year_refs()["years"]
-    if year is None:
-        return years[max(years)]["campaign"]
-    known = [y for y in years if y <= year] or [min(years)]
-    return years[max(known)]["campaign"]
+    return _year_entry(year)["campaign"]
 
 
 def fits_year(text: str, year: int | None) -> bool:
