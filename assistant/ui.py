@@ -178,7 +178,9 @@ class UI:
         rec = self._record(owner, rid)
         req = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
         if req.year is None:
-            req = req.model_copy(update={"year": 2025})
+            from .workspace import _default_year
+
+            req = req.model_copy(update={"year": _default_year()})
         rec.chat.append(_turn("user", "按左侧信息生成初稿"))
         for rec, _msg in self.ws.draft(rec, req):
             yield [*self._view(rec), self._history(owner, rec.id)]

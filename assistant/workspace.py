@@ -418,9 +418,11 @@ def _progress(key: str, draft: Draft) -> str:
 
 
 def _default_year() -> int:
+    """The 年度 a writer means when they give none."""
     import datetime
 
-    # A 民主生活会 held early in a year reviews the year before.
+    # Meetings run from December to February: from October on, this year's is being
+    # prepared; before that, last year's.
     today = datetime.date.today()
     return today.year if today.month >= 10 else today.year - 1
 
