@@ -16,3 +16,12 @@ class InputError(Exception):
     @property
     def user_message(self) -> str:
         return str(self)
+
+
+def human_size(n: int) -> str:
+    """A size as users read it: 3.2 MB, 512 KB."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= scale:
+            value = f"{n / scale:.1f}".removesuffix(".0")
+            return f"{value} {unit}"
+    return f"{n} 字节"
