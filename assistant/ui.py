@@ -191,8 +191,11 @@ class UI:
         if not message:
             yield ["", *self._view(rec), self._history(owner, rec.id)]
             return
+        cleared = False
         for rec, _reply in self.ws.chat(rec, message):
-            yield ["", *self._view(rec), self._history(owner, rec.id)]
+            # Clear the box once: what the user types while the draft streams must survive.
+            yield [gr.update() if cleared else "", *self._view(rec), self._history(owner, rec.id)]
+            cleared = True
 
     def on_edit(self, key: str):
         def handler(owner, rid, text):

@@ -8,6 +8,7 @@ Set UPDATE_SCREENSHOTS=1 to write the README's screenshots to docs/screenshots/.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -193,10 +194,14 @@ def test_chat_only_path_and_users_do_not_see_each_other(server, browser):
     assert "食堂排队时间长" in style and "充电桩坏了没及时修" in style
     assert ui.page.locator("#req-unit textarea").input_value() == "区教育局"
 
-    # a follow-up revision in the chat
+    # a follow-up revision in the chat, once the draft has finished streaming
+    p.locator("#chat").get_by_text("初稿已生成").first.wait_for(timeout=60000)
+    before = len(re.findall(r"^[一二三四五六]是", style, re.M))
     p.locator("#chat-input textarea").fill("给工作作风再加一条")
     p.locator("#btn-send").click()
-    ui.wait_text("sec-problems", "四是" if style.count("是") >= 3 else "三是")
+    p.locator("#chat").get_by_text("已在“工作作风”方面增加一条").first.wait_for(timeout=120000)
+    style_after = ui.text("sec-problems").split("（五）")[1].split("（六）")[0]
+    assert len(re.findall(r"^[一二三四五六]是", style_after, re.M)) == before + 1
     ui.shot("03-chat.png")
     # anything else gets a helpful answer, not silence
     p.locator("#chat-input textarea").fill("今天天气怎么样")
