@@ -182,8 +182,11 @@ class UI:
 
             req = req.model_copy(update={"year": _default_year()})
         rec.chat.append(_turn("user", "按左侧信息生成初稿"))
+        last = None
         for rec, _msg in self.ws.draft(rec, req):
-            yield [*self._view(rec), self._history(owner, rec.id)]
+            view = [*self._view(rec), self._history(owner, rec.id)]
+            yield _changed(last, view)
+            last = view
 
     def on_chat(self, owner, rid, message):
         message = (message or "").strip()
@@ -191,11 +194,13 @@ class UI:
         if not message:
             yield ["", *self._view(rec), self._history(owner, rec.id)]
             return
-        cleared = False
+        last = None
         for rec, _reply in self.ws.chat(rec, message):
-            # Clear the box once: what the user types while the draft streams must survive.
-            yield [gr.update() if cleared else "", *self._view(rec), self._history(owner, rec.id)]
-            cleared = True
+            view = [*self._view(rec), self._history(owner, rec.id)]
+            # The input is cleared once, and unchanged values are not sent again: what the
+            # user types or edits while a draft streams must not be overwritten.
+            yield [gr.update() if last else "", *_changed(last, view)]
+            last = view
 
     def on_edit(self, key: str):
         def handler(owner, rid, text):
@@ -454,6 +459,20 @@ class UI:
                              [llm_key, llm_status])
             b_test_llm.click(self.on_test_llm, [llm_provider, llm_url, llm_model, llm_key, llm_timeout], llm_status)
         return demo
+
+
+def _changed(previous: list | None, current: list) -> list:
+    """`current`, with gr.update() (no change) wherever it equals the previous update."""
+    if previous is None:
+        return current
+    return [gr.update() if _same(a, b) else b for a, b in zip(previous, current)]
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # values that do not compare (arrays): treat as changed
+        return False
 
 
 def _turn(role: str, content: str):
