@@ -27,15 +27,15 @@ run: setup
 
 # The browser tests drive Debian's chromium (Playwright never downloads a browser here).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@{ command -v chromium && command -v ip; } >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium (browser tests) and iproute2 (the no-network test)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk iproute2 >/dev/null; }
 
 test: setup browser
 	$(BIN)/python -m pytest -q
 
 bench: setup
-	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

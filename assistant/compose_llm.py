@@ -62,6 +62,7 @@ class LLMComposer:
         self.model = model
         self.offline = offline  # for retrieval only: what the model sees as references
         self.on_token = on_token
+        self.require_finish = type(model).__module__.startswith(("langchain_openai", "langchain_ollama"))
 
     def _system(self, plan: Plan) -> str:
         return self._system_for(plan.request)
@@ -82,7 +83,10 @@ class LLMComposer:
     def _ask_as(self, request, task: str) -> str:
         messages = [SystemMessage(self._system_for(request)), HumanMessage(task)]
         parts = []
+        finish = None
         for chunk in self.model.stream(messages):
+            meta = getattr(chunk, "response_metadata", None) or {}
+            finish = meta.get("finish_reason") or meta.get("done_reason") or finish
             text = chunk.content if isinstance(chunk.content, str) else ""
             if text:
                 parts.append(text)
@@ -91,6 +95,10 @@ class LLMComposer:
         reply = "".join(parts).strip()
         if not reply:
             raise LLMError("模型返回为空")
+        # A real endpoint says why it stopped; a connection cut mid-answer looks like a clean
+        # end without that, and "length" is a cut too. Test fakes say nothing and are trusted.
+        if self.require_finish and finish != "stop":
+            raise LLMError("回答不完整（连接中断或被截断）")
         if any(r in reply[:40] for r in REFUSALS):
             raise LLMError("模型拒绝回答")
         return reply

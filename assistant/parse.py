@@ -118,19 +118,33 @@ def split_items(paragraph: str) -> list[tuple[str, str]]:
     return out
 
 
-def find_examples(text: str) -> list[str]:
+MAX_EXAMPLES = 8  # per item: more is not a material, and scanning must stay linear
+
+
+@lru_cache(maxsize=1)
+def _example_start() -> re.Pattern:
     rules = _rules()
     alts = [re.escape(w) for w in rules.example_markers]
     alts += ["如" + re.escape(f) for f in rules.short_followers]
-    pat = re.compile(rf"(?:(?<=^)|(?<=[{_SENTENCE_END}，,：:\s]))(?:{'|'.join(alts)})")
-    out = []
-    for m in pat.finditer(text):
-        end = len(text)
-        for i in range(m.start(), len(text)):
-            if text[i] in "。！？!?":
-                end = i + 1
-                break
-        out.append(text[m.start() : end].strip())
+    return re.compile(rf"(?:(?<=^)|(?<=[{_SENTENCE_END}，,：:\s]))(?:{'|'.join(alts)})")
+
+
+_EXAMPLE_END = re.compile(r"[。！？!?]")
+
+
+def find_examples(text: str) -> list[str]:
+    """比如/例如… spans, each to its sentence end; the next is looked for after it ends."""
+    out: list[str] = []
+    pos = 0
+    start = _example_start()
+    while len(out) < MAX_EXAMPLES:
+        m = start.search(text, pos)
+        if not m:
+            break
+        end = _EXAMPLE_END.search(text, m.start())
+        stop = end.end() if end else len(text)
+        out.append(text[m.start() : stop].strip())
+        pos = max(stop, m.end())
     return out
 
 

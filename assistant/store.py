@@ -107,7 +107,8 @@ class DraftStore:
         folder = self._dir(record.owner)
         folder.mkdir(parents=True, exist_ok=True)
         data = record.model_dump_json(indent=1)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".saving-", suffix=".json")
+        # Not *.json: a crash between write and rename must not leave a second "draft".
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".saving-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(data)
@@ -133,6 +134,8 @@ class DraftStore:
         folder = self._dir(owner)
         out = []
         for path in folder.glob("*.json") if folder.exists() else []:
+            if path.name.startswith("."):
+                continue  # a temporary file of an interrupted save (older versions)
             try:
                 out.append(DraftRecord.model_validate_json(path.read_text("utf-8")))
             except (OSError, ValueError):

@@ -290,7 +290,9 @@ class UI:
     def _llm_file(self) -> Path:
         return self.settings.data_dir / "llm.json"
 
-    def on_save_llm(self, enabled, provider, url, model, key, timeout):
+    def on_save_llm(self, enabled, provider, url, model, key, timeout, request: gr.Request | None = None):
+        if not _local(request):
+            return "", "只能在运行本程序的电脑上修改或测试大模型设置。"
         data = {"enabled": bool(enabled), "provider": provider, "base_url": (url or "").strip(),
                 "model": (model or "").strip(), "timeout": float(timeout or 60)}
         old = self._read_llm()
@@ -309,10 +311,15 @@ class UI:
         except (OSError, ValueError):
             return {}
 
-    def on_test_llm(self, provider, url, model, key, timeout):
+    def on_test_llm(self, provider, url, model, key, timeout, request: gr.Request | None = None):
+        if not _local(request):
+            return "只能在运行本程序的电脑上修改或测试大模型设置。"
         saved = self._read_llm()
-        data = {"provider": provider, "base_url": (url or "").strip(), "model": (model or "").strip(),
-                "api_key": (key or "").strip() or saved.get("api_key", ""), "timeout": float(timeout or 20)}
+        url = (url or "").strip()
+        # The saved key goes only to the saved endpoint, never to a URL typed in to test.
+        saved_key = saved.get("api_key", "") if url == saved.get("base_url") else ""
+        data = {"provider": provider, "base_url": url, "model": (model or "").strip(),
+                "api_key": (key or "").strip() or saved_key, "timeout": float(timeout or 20)}
         return self.ws.test_llm(data)
 
     # --- layout ---------------------------------------------------------------------
@@ -455,10 +462,19 @@ class UI:
             b_audit.click(self.on_audit, [owner, rid], audit_md)
             b_open.click(self.on_open, [owner, history], [rid, *view, history])
             b_new.click(self.on_new, owner, [rid, *view, history])
+            # Not part of the public API: settings change only from the page, on this machine.
             b_save_llm.click(self.on_save_llm, [llm_on, llm_provider, llm_url, llm_model, llm_key, llm_timeout],
-                             [llm_key, llm_status])
-            b_test_llm.click(self.on_test_llm, [llm_provider, llm_url, llm_model, llm_key, llm_timeout], llm_status)
+                             [llm_key, llm_status], api_visibility="private")
+            b_test_llm.click(self.on_test_llm, [llm_provider, llm_url, llm_model, llm_key, llm_timeout], llm_status,
+                             api_visibility="private")
         return demo
+
+
+def _local(request: gr.Request | None) -> bool:
+    """True for a call from this machine (or a direct call, as in tests)."""
+    if request is None or request.client is None:
+        return True
+    return request.client.host in ("127.0.0.1", "::1", "localhost")
 
 
 def _changed(previous: list | None, current: list) -> list:

@@ -1,0 +1,154 @@
+"""One office, many writers: a real Chroma server on loopback (`chroma run` from the venv),
+and the pipeline pointed at it with DUIZHAO_CHROMA_HOST/PORT as an office would deploy it:
+ingest of the corpus, a search, an offline draft, and two writers ingesting at once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, ROOT
+
+sys.path.insert(0, str(ROOT))
+pytestmark = pytest.mark.slow
+
+SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def chroma_cli() -> str:
+    exe = Path(sys.executable).parent / "chroma"
+    return str(exe) if exe.exists() else shutil.which("chroma") or "chroma"
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
+    log = open(path / "server.log", "w")
+    proc = subprocess.Popen([chroma_cli(), "run", "--path", str(path / "db"), "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+    deadline = time.time() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError((path / "server.log").read_text())
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.time() > deadline:
+            proc.kill()
+            raise RuntimeError("chroma server did not answer its heartbeat")
+        time.sleep(0.3)
+    yield {"port": port, "proc": proc, "path": path}
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def server_settings(chroma_server, tmp_path_factory, model_path):
+    from assistant.settings import Settings
+
+    return Settings(data_dir=tmp_path_factory.mktemp("office-data"), embedding_model=model_path,
+                    chroma_host="127.0.0.1", chroma_port=chroma_server["port"])
+
+
+def test_settings_from_environment_point_at_the_server(monkeypatch, chroma_server):
+    from assistant.settings import Settings
+
+    monkeypatch.setenv("DUIZHAO_CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("DUIZHAO_CHROMA_PORT", str(chroma_server["port"]))
+    s = Settings()
+    assert (s.chroma_host, s.chroma_port) == ("127.0.0.1", chroma_server["port"])
+
+
+def test_ingest_search_and_draft_against_the_server(server_settings, embeddings, chroma_server):
+    from assistant.draft import Drafter
+    from assistant.index import Index
+    from assistant.ingest import Failed, ingest_paths
+    from assistant.retrieve import search_items
+    from assistant.types import Request, Role
+
+    index = Index(server_settings, embeddings=embeddings)
+    results = list(ingest_paths([CORPUS], index))
+    assert len(results) == 5 and not any(isinstance(r, Failed) for r in results)
+    # The local persistent store was not used: the server holds everything.
+    assert not server_settings.chroma_dir.exists()
+    # What the server holds is what another client sees.
+    other = Index(server_settings, embeddings=embeddings)
+    assert len(other.materials_list()) == 5
+    assert sum(1 for _ in other.live_items()) == sum(r.items for r in results)
+    # The files the server keeps are in its own --path.
+    assert (chroma_server["path"] / "db" / "chroma.sqlite3").exists()
+
+    # Re-ingest from the other client: unchanged, nothing embedded.
+    again = list(ingest_paths([CORPUS], other))
+    assert all(r.unchanged for r in again)
+
+    hits = search_items(other, "食堂 用餐 服务保障", k=5, role="班子")
+    assert len(hits) == 5 and all(h.meta["role"] == "班子" for h in hits)
+
+    req = Request(role=Role.GEREN, unit="区教育局", post="办公室主任", year=2023, meeting="专题民主生活会",
+                  facts=["干部职工反映食堂午餐排队时间长"])
+    draft = Drafter(server_settings, other).draft(req)
+    assert [d.name for d in draft.problems] == SIX
+    assert all(d.items for d in draft.problems) and draft.causes and draft.measures
+    assert any("食堂午餐排队时间长" in p.text for d in draft.problems for p in d.items)
+
+
+def test_two_writers_at_once(server_settings, embeddings, tmp_path):
+    """Two workstations ingest different materials into the one server at the same time;
+    afterwards each material is complete, and both see all of them."""
+    from bench.materials import generate, write
+
+    from assistant.index import Index
+    from assistant.ingest import ingest_paths
+
+    made = generate(6, seed=11)
+    a = write(made[:3], tmp_path / "a")
+    b = write(made[3:], tmp_path / "b")
+    errors: list[BaseException] = []
+
+    def writer(paths):
+        try:
+            list(ingest_paths(paths, Index(server_settings, embeddings=embeddings), owner="office"))
+        except BaseException as e:  # reported below, in the test's thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert not errors, errors
+    index = Index(server_settings, embeddings=embeddings)
+    by_source = {m["source"]: m for m in index.materials_list()}
+    live: dict[str, int] = {}
+    for meta in index.live_items():
+        live[meta["source"]] = live.get(meta["source"], 0) + 1
+    for g in made:
+        assert g.name in by_source
+        assert live[g.name] == by_source[g.name]["n_items"] == g.n_items
