@@ -51,7 +51,9 @@ def extract_request(message: str, base: Request) -> tuple[Request, bool]:
     year = re.search(r"((?:19|20)\d{2})\s*年", text)
     if year:
         data["year"] = int(year.group(1))
-    if "组织生活会" in text:
+    if "专题组织生活会" in text:
+        data["meeting"] = "专题组织生活会"
+    elif "组织生活会" in text:
         data["meeting"] = "组织生活会"
     elif "专题民主生活会" in text or "主题教育" in text:
         data["meeting"] = "专题民主生活会"
@@ -59,15 +61,29 @@ def extract_request(message: str, base: Request) -> tuple[Request, bool]:
         data["meeting"] = "民主生活会"
     if "主题教育" in text and not year:
         data["year"] = 2023
-    if "班子" in text or "党组" in text and "个人" not in text:
-        data["role"] = Role.BANZI
-    elif "个人" in text or m:
-        data["role"] = Role.ZHIBU if data["meeting"] == "组织生活会" and "个人" not in text else Role.GEREN
+    role = role_of_message(text, identity=bool(m))
+    if role is not None:
+        data["role"] = role
     facts = facts_from_message(text)
     if facts:
         data["facts"] = list(dict.fromkeys([*base.facts, *facts]))
     wants = bool(_WANTS_DRAFT.search(text))
     return Request.model_validate(data), wants
+
+
+_PERSONAL = re.compile(r"个人|班子成员|党组成员|党委委员|支部委员(?!会)|普通党员|我是(?:一名)?党员|本人的|我自己")
+_COLLECTIVE = re.compile(r"支部委员会|支委会|班子(?:的)?(?:对照|材料|发言)|代表(?:领导)?班子|领导班子|党组(?:的)?(?:对照|材料)|党委(?:的)?(?:对照|材料)|班子")
+
+
+def role_of_message(text: str, identity: bool = False) -> Role | None:
+    """Who the material is for. A member of a 班子 writing their own material is 个人 (我是局
+    领导班子成员，帮我写个人对照检查材料); at a 组织生活会 a 个人 is a 党员 and the 班子 is the
+    支部委员会 (the meeting decides, see writer.writer_kind)."""
+    if _PERSONAL.search(text):
+        return Role.GEREN
+    if _COLLECTIVE.search(text):
+        return Role.BANZI
+    return Role.GEREN if identity else None
 
 
 def facts_from_message(text: str) -> list[str]:

@@ -199,16 +199,16 @@ def search(
 
 
 def _request(role, unit, post, year, meeting, theme, facts_file, dimensions, notice_file):
-    from .plan import split_facts
+    from .facts import split_facts
     from .types import Request
 
     def read(path: Optional[Path]) -> str:
         if path is None:
             return ""
-        from .load import load_file
+        from .load import load_plain
 
         try:
-            return load_file(path).text
+            return load_plain(path)
         except InputError as e:
             _fail(e.user_message)
 
@@ -258,6 +258,7 @@ def draft(
     notice_file: Annotated[Optional[Path], typer.Option(help="通知文本文件")] = None,
     fmt: Annotated[str, typer.Option("--format", help="md、txt 或 json")] = "md",
     llm: Annotated[bool, typer.Option("--llm", help="使用已配置的大模型服务")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="先列出每条事实的类型和归入的方面（输出到标准错误）")] = False,
 ):
     """起草一份对照检查材料（默认离线生成，不需要大模型）。"""
     from .draft import Drafter
@@ -271,12 +272,53 @@ def draft(
     drafter = Drafter.from_settings(settings, Index(settings), use_llm=llm)
     with console.status("正在起草……") if fmt != "json" else _nullcontext():
         result = drafter.draft(req)
+    if explain:
+        _explain(result.facts, result.structure.dimensions)
     if fmt == "json":
         print(result.model_dump_json(indent=2))
     else:
         print(to_markdown(result) if fmt == "md" else to_text(result))
     for note in result.notes:
         err.print(f"[yellow]提示：{note}[/yellow]")
+
+
+def _explain(facts, dimensions: list[str]) -> None:
+    """The fact plan, as the user sees it before the draft: each fact under its 方面."""
+    from .explain import plan_lines
+
+    for line in plan_lines(facts, dimensions):
+        err.print(line, highlight=False, markup=False)
+
+
+@app.command()
+def plan(
+    role: Annotated[str, typer.Option(help="班子/个人/支部")] = "个人",
+    unit: Annotated[str, typer.Option(help="单位名称")] = "",
+    post: Annotated[str, typer.Option(help="职务")] = "",
+    year: Annotated[Optional[int], typer.Option(help="会议年度")] = None,
+    meeting: Annotated[str, typer.Option(help="会议类型")] = "民主生活会",
+    facts_file: Annotated[Optional[Path], typer.Option(help="本年度具体事实，一行一条")] = None,
+    dimensions: Annotated[Optional[str], typer.Option(help="自定义方面清单，用顿号或逗号分隔")] = None,
+    notice_file: Annotated[Optional[Path], typer.Option(help="通知文本文件")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+):
+    """只做起草前的第一步：每条事实是问题、成效还是背景，归入哪个方面，为什么。"""
+    from .draft import Drafter
+    from .index import Index
+
+    req = _request(role, unit, post, year, meeting, "", facts_file, dimensions, notice_file)
+    settings = _settings()
+    drafter = Drafter(settings, Index(settings))
+    p, _ = drafter.plan(req)
+    if as_json:
+        data = {"structure": p.structure.model_dump(mode="json"),
+                "writer": {"kind": p.writer.kind.value, "unit_type": p.writer.unit_type,
+                           "party_org": p.writer.party_org, "rank": p.writer.rank,
+                           "powers": sorted(x.value for x in p.writer.powers)},
+                "facts": [f.model_dump(mode="json") for f in p.facts]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    _explain(p.facts, p.structure.dimensions)
 
 
 def _nullcontext():

@@ -1,8 +1,10 @@
 """The LLM composer: the same plan and sections as offline, written by a chat model.
 
-Retrieved corpus items and phrase-bank findings go in as quoted reference data; the
-system prompt holds the rules. Any failure raises, and the drafter then writes that section
-offline and tells the user, so an endpoint that times out never costs the draft.
+The prompt carries each fact with its 方面 and kind (from the plan), the phrase bank's
+wording as quoted reference data (other units' materials are never sent: they are not ours
+to copy), and the rules in the system prompt. Any failure raises — an endpoint that times
+out, or an answer the hygiene checks refuse — and the drafter then writes that section
+offline and tells the user why.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from collections.abc import Callable
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from . import prompts
+from . import candidates, hygiene, prompts
 from .compose_offline import OfflineComposer, Used
+from .content import Power, WriterKind
 from .parse import split_items
 from .plan import Plan
 from .render import cn_number, dimension_heading
 from .settings import Settings
-from .types import DimensionDraft, Paragraph, Role, SourceRef
+from .types import DimensionDraft, FactKind, Paragraph, SourceRef
 from .voice import campaign, congress
+from .writer import make_writer
 
 REFUSALS = ("抱歉", "无法协助", "不能提供", "I can't", "I cannot", "as an AI")
 
@@ -55,22 +59,27 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
 
 
 class LLMComposer:
+    """Drafts from the same plan as the offline composer. Everything it sends back is read
+    with the same hygiene checks (hygiene.section_issues): a case that is not one of the
+    user's facts, a number or misconduct nobody reported, the wrong voice, another unit's
+    work — and then that section is written offline instead, with a note."""
+
     name = "llm"
 
     def __init__(self, model: BaseChatModel, offline: OfflineComposer,
                  on_token: Callable[[str], None] | None = None) -> None:
         self.model = model
-        self.offline = offline  # for retrieval only: what the model sees as references
+        self.offline = offline  # for the wording it may use, and nothing else
         self.on_token = on_token
         self.require_finish = type(model).__module__.startswith(("langchain_openai", "langchain_ollama"))
 
-    def _system(self, plan: Plan) -> str:
-        return self._system_for(plan.request)
-
     def _system_for(self, r) -> str:
+        w = make_writer(r, [])
+        subject = {"班子": "班子", "支部委员会": "支部委员会"}.get(w.kind.value, "我")
         return prompts.render(
-            "system", role=r.role.value, role_label=_role_label(r.role), meeting=r.meeting,
+            "system", role=w.kind.value, role_label=_role_label(w.kind), meeting=r.meeting,
             year=r.year or "本", congress=congress(r.year), campaign=campaign(r.year),
+            collective=w.kind.collective, subject=subject, unit=r.unit,
         )
 
     def _ask(self, plan: Plan, task: str) -> str:
@@ -103,42 +112,55 @@ class LLMComposer:
             raise LLMError("模型拒绝回答")
         return reply
 
-    def _references(self, plan: Plan, query: str, section: str, k: int = 4) -> list[str]:
-        cands = self.offline._corpus(plan, query, section, k * 2)
-        return [c.text for c in cands[:k]]
+    def _check(self, plan: Plan, text: str, facts: list[str], section: str) -> None:
+        issues = hygiene.section_issues(text, plan.writer, facts, section)
+        if issues:
+            raise LLMError("；".join(dict.fromkeys(issues[:3])))
+
+    def _powers_note(self, plan: Plan) -> str:
+        w = plan.writer
+        missing = [p.value for p in Power if p not in w.powers]
+        if not missing or w.kind.collective:
+            return ""
+        return f"写作者没有{'、'.join(missing)}的职权，不要写需要这些职权的内容（如“明确责任人”“选拔任用”“督办”）。"
 
     def preamble(self, plan: Plan, rng: random.Random) -> Paragraph:
         r = plan.request
+        progress = [f.text for f in plan.preamble_facts]
         text = self._ask(plan, prompts.render(
-            "preamble", role=r.role.value, unit=r.unit, post=r.post,
-            dimensions=plan.structure.dimensions))
-        return Paragraph(text=text, sources=[SourceRef(kind="llm", text="preamble")])
+            "preamble", role=plan.writer.kind.value if plan.writer.kind.collective else "个人", unit=r.unit,
+            post=r.post, dimensions=plan.structure.dimensions, progress=progress))
+        self._check(plan, text, progress, "preamble")
+        return Paragraph(text=text, facts=progress, sources=[SourceRef(kind="llm", text="preamble")])
 
     def problems(self, plan: Plan, d: int, rng: random.Random, used: Used) -> DimensionDraft:
         dim = plan.dimensions[d]
         r = plan.request
-        refs = self._references(plan, f"{dim.name}：{'；'.join(dim.facts)}", "problems")
+        facts = [f.text for f in dim.facts] + [f for _, fs in dim.carried for f in fs]
+        refs = [c.title for c in candidates.problems(plan.writer, dim.main_topics)][:8]
         reply = self._ask(plan, prompts.render(
-            "problems", dimension=dim.name, n_items=min(3, max(2, len(dim.facts))),
-            facts=dim.facts, unit=r.unit, post=r.post, references=refs, avoid=[]))
+            "problems", dimension=dim.name, n_items=min(4, max(2, len(facts))), facts=facts,
+            progress=[f.text for f in plan.of_kind(FactKind.PROGRESS)], unit=r.unit, post=r.post,
+            writer=_role_label(plan.writer.kind), powers_note=self._powers_note(plan), references=refs))
         pieces = [(m, t.strip()) for m, t in split_items(reply.replace("\n", "")) if t.strip()]
         items = [(m, t[len(m):]) for m, t in pieces if m]
         if not items:
             raise LLMError("模型返回的格式无法识别")
+        self._check(plan, "".join(b for _, b in items), facts, "problems")
         out = []
         for n, (_, body) in enumerate(items, 1):
-            facts = [f for f in dim.facts if f in body]
+            here = [f for f in facts if hygiene.is_one_of(body, [f]) and hygiene.squash(f)[:6] in hygiene.squash(body)]
             used.add(body)
             out.append(Paragraph(
                 marker=f"{cn_number(n)}是" if len(items) > 1 else "", text=body,
                 sources=[SourceRef(kind="llm", text=self.model.__class__.__name__)]
-                + [SourceRef(kind="corpus", text=t) for t in refs[:2]],
-                facts=facts, topic=dim.topics[0].id if dim.topics else ""))
+                + [SourceRef(kind="fact", text=f) for f in here],
+                facts=here, topic=dim.main_topics[0] if dim.main_topics else ""))
         return DimensionDraft(name=dim.name, heading=dimension_heading(d + 1, dim.name), items=out)
 
     def causes(self, plan: Plan, problems: list[DimensionDraft], rng: random.Random, used: Used) -> list[Paragraph]:
         text = "\n".join(f"{p.heading}\n" + "\n".join(i.marker + i.text for i in p.items) for p in problems)
-        refs = self._references(plan, "；".join(p.name for p in problems), "causes")
+        refs = [c.title for c in candidates.causes(plan.writer)][:10]
         reply = self._ask(plan, prompts.render(
             "causes", problems=text, n_causes=3 if len(problems) <= 4 else 4, references=refs))
         out = []
@@ -148,13 +170,15 @@ class LLMComposer:
                                  sources=[SourceRef(kind="llm", text="causes")]))
         if not out:
             raise LLMError("模型返回的格式无法识别")
+        self._check(plan, "".join(c.title + "。" + c.text for c in out), [], "causes")
         return out
 
     def measures(self, plan: Plan, causes: list[Paragraph], problems: list[DimensionDraft],
                  rng: random.Random, used: Used) -> list[Paragraph]:
         facts = [f for p in problems for i in p.items for f in i.facts]
         reply = self._ask(plan, prompts.render(
-            "measures", causes=[f"{c.title}。{c.text}" for c in causes], facts=facts))
+            "measures", causes=[f"{c.title}。{c.text}" for c in causes], facts=facts,
+            powers_note=self._powers_note(plan)))
         out = []
         for k, (title, body) in enumerate(_titled_lines(reply)):
             cause = causes[min(k, len(causes) - 1)].title if causes else ""
@@ -163,6 +187,7 @@ class LLMComposer:
                                  sources=[SourceRef(kind="llm", text="measures")]))
         if not out:
             raise LLMError("模型返回的格式无法识别")
+        self._check(plan, "".join(m.title + "。" + m.text for m in out), facts, "measures")
         return out
 
 
@@ -176,5 +201,5 @@ def _titled_lines(reply: str) -> list[tuple[str, str]]:
     return out
 
 
-def _role_label(role: Role) -> str:
-    return {"班子": "领导班子", "个人": "党员领导干部个人", "支部": "党员个人"}[role.value]
+def _role_label(kind: WriterKind) -> str:
+    return {"班子": "领导班子", "班子成员": "领导班子成员个人", "党员": "党员个人", "支部委员会": "党支部委员会"}[kind.value]

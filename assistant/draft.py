@@ -13,11 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from .compose_offline import OfflineComposer, Used, frames
+from . import content
+from .compose_offline import OfflineComposer, Used
+from .facts import FactReader
 from .index import Index
-from .plan import Plan, Vectors, make_plan
+from .plan import Plan, make_plan
 from .settings import Settings
-from .types import DimensionDraft, Draft, Material, Paragraph, Request, Role
+from .structure import default_year
+from .types import DimensionDraft, Draft, FactKind, Material, Paragraph, Request, Role
+from .vectors import shared
+from .writer import make_writer
 
 
 class Composer(Protocol):
@@ -53,10 +58,16 @@ def _seed(req: Request, variant: int, key: str, base: int) -> int:
 
 
 def title_for(req: Request) -> str:
-    role = req.role.value
-    return frames()["title"][role].format(
-        unit=req.unit or "", year=req.year or "", meeting=req.meeting
-    ).strip()
+    w = make_writer(req, [])
+    unit = req.unit or ""
+    branch = unit + ("委员会" if unit.endswith("党支部") else "党支部委员会" if unit else "支部委员会")
+    return content.frames().titles[w.kind].format(
+        unit=unit, branch=branch, year=req.year or "", meeting=req.meeting
+    ).replace("年度年度", "年度").strip()
+
+
+def closing_for(req: Request) -> str:
+    return content.frames().closing[make_writer(req, []).kind]
 
 
 class Drafter:
@@ -67,7 +78,8 @@ class Drafter:
         None drafts offline."""
         self.settings = settings
         self.index = index
-        self.vec = Vectors(index.embeddings)
+        self.vec = shared(index.embeddings)
+        self.reader = FactReader(self.vec)
         self.offline = OfflineComposer(index, self.vec)
         self.llm: Composer | None = None
         if chat_model is not None:
@@ -84,20 +96,41 @@ class Drafter:
             return cls(settings, index, make_chat_model(settings), on_token=on_token)
         return cls(settings, index)
 
+    def warm_up(self) -> None:
+        """Embed the phrase bank and the prototypes once, before the first user waits."""
+        from .candidates import warm_up
+
+        path = self.settings.vector_cache
+        self.vec.load(path)
+        self.index.embeddings.embed_query("预热")  # load the model itself, cached vectors or not
+        warm_up(self.vec)
+        self.reader.warm_up()
+        try:
+            self.vec.save(path)
+        except OSError:
+            pass  # a read-only data dir costs a slower start, nothing else
+
     def plan(self, req: Request, ctx: Context | None = None) -> tuple[Plan, list]:
         """The plan, and last year's problems with what became of them (empty without)."""
         from . import revise
 
         ctx = ctx or Context()
+        if req.year is None:
+            req = req.model_copy(update={"year": default_year()})
         user_registry = self.settings.data_dir / "meetings.yaml"
         materials = [m for m in self.index.materials_list() if m.get("owner") in ("corpus", ctx.owner)]
-        progress, carried, fixed_facts, checker = [], [], set(), None
+        progress, carried, rectified, checker = [], [], set(), None
         if ctx.last_year is not None:
-            progress = revise.match_progress(revise.old_problems(ctx.last_year), req.facts, self.vec)
+            kinds = {f: k.kind for f, k in zip(req.facts, self.reader.kinds(req.facts))}
+            for c in req.choices:
+                if c.kind and c.text in kinds:
+                    kinds[c.text] = c.kind
+            progress = revise.match_progress(revise.old_problems(ctx.last_year), req.facts, self.vec, kinds)
             carried = [(p.problem.text, p.facts) for p in progress if p.status != "rectified"]
-            fixed_facts = {f for p in progress if p.status == "rectified" for f in p.facts}
+            rectified = {f for p in progress if p.status == "rectified" for f in p.facts}
             checker = revise.RepeatChecker(revise.material_sentences(ctx.last_year), self.vec)
-        plan = make_plan(req, self.vec, materials, user_registry, carried=carried, skip_facts=fixed_facts)
+        plan = make_plan(req, self.vec, materials, user_registry, carried=carried, rectified=rectified,
+                         reader=self.reader)
         plan.owner = ctx.owner
         plan.checker = checker
         return plan, progress
@@ -119,7 +152,9 @@ class Drafter:
         from . import revise
 
         plan, progress = self.plan(req, ctx)
-        draft = Draft(request=req, structure=plan.structure, title=title_for(req), variant=variant)
+        req = plan.request
+        draft = Draft(request=req, structure=plan.structure, title=title_for(req), variant=variant,
+                      facts=plan.facts, closing=closing_for(req))
         if plan.structure.guess:
             draft.notes.append(plan.structure.reason)
         yield DraftEvent("structure", draft, plan.structure.reason)
@@ -143,6 +178,7 @@ class Drafter:
             rng = self._rng(req, variant, f"problems:{d}")
             dim = section(plan.dimensions[d].name, lambda: self.offline.problems(plan, d, rng, used),
                           lambda: composer.problems(plan, d, rng, used))
+            self._refer(plan, d, dim)
             draft.problems.append(dim)
             yield DraftEvent(f"problems:{d}", draft)
         rng = self._rng(req, variant, "causes")
@@ -165,6 +201,12 @@ class Drafter:
         assert last is not None
         return last
 
+    def _refer(self, plan: Plan, d: int, dim: DimensionDraft) -> None:
+        """Past materials on the same 方面, listed with the first item for the writer to read."""
+        if dim.items:
+            refs = self.offline.references(plan, d)
+            dim.items[0].sources += [r for r in refs if r not in dim.items[0].sources]
+
     def _used(self, draft: Draft) -> Used:
         used = Used()
         for dim in draft.problems:
@@ -174,36 +216,39 @@ class Drafter:
             used.add(p.text)
         return used
 
-    def _one_more(self, draft: Draft, d: int, facts: list[str], ctx: Context | None = None) -> Draft:
-        """The dimension keeps its items and gains one, written around `facts` if any."""
-        from .plan import best_topic
+    def _one_more(self, draft: Draft, d: int, fact: str | None, ctx: Context | None = None) -> Draft:
+        """The dimension keeps its items and gains one, written around `fact` if any."""
+        from .facts import read_facts
 
-        plan, _ = self.plan(draft.request, ctx)
-        dim = plan.dimensions[d]
-        dim.facts = facts
-        dim.carried = []
-        dim.fact_topics = [best_topic(self.vec, plan.bank, f) for f in facts]
+        req = draft.request
+        if fact is not None:
+            choice = [c for c in req.choices if c.text != fact]
+            choice.append(FactChoiceOf(fact, FactKind.PROBLEM, draft.problems[d].name))
+            req = req.model_copy(update={"facts": list(dict.fromkeys([*req.facts, fact])), "choices": choice})
+        plan, _ = self.plan(req, ctx)
+        only = []
+        if fact is not None:
+            only = [f for f in read_facts(req, plan.structure.dimensions, self.vec, self.reader) if f.text == fact]
         new = draft.model_copy(deep=True)
+        new.request = req
+        new.facts = plan.facts
         new.variant = draft.variant + 1
-        rng = self._rng(draft.request, new.variant, f"more:{d}:{len(new.problems[d].items)}")
-        extra = self.offline.problems(plan, d, rng, self._used(draft), min_items=1)
+        rng = self._rng(req, new.variant, f"more:{d}:{len(new.problems[d].items)}")
+        extra = self.offline.problems(plan, d, rng, self._used(draft), min_items=1, only_facts=only)
         if extra.items:
             new.problems[d].items = _renumber(new.problems[d].items + extra.items[:1])
         return new
 
     def add_item(self, draft: Draft, d: int, ctx: Context | None = None) -> Draft:
-        return self._one_more(draft, d, [], ctx)
+        return self._one_more(draft, d, None, ctx)
 
     def add_fact(self, draft: Draft, fact: str, d: int, ctx: Context | None = None) -> Draft:
-        new = self._one_more(draft, d, [fact], ctx)
-        if fact not in new.request.facts:
-            new.request = new.request.model_copy(update={"facts": [*new.request.facts, fact]})
-        return new
+        return self._one_more(draft, d, fact, ctx)
 
     def regenerate(self, draft: Draft, key: str, ctx: Context | None = None) -> Draft:
         """Draft one section again as a new variant; the rest stays as it is."""
-        req = draft.request
-        plan, progress = self.plan(req, ctx)
+        plan, progress = self.plan(draft.request, ctx)
+        req = plan.request
         variant = draft.variant + 1
         used = self._used(draft)
         new = draft.model_copy(deep=True)
@@ -214,6 +259,7 @@ class Drafter:
             for p in draft.problems[d].items:  # its own old sentences may not come back either
                 used.add(p.text)
             new.problems[d] = self.offline.problems(plan, d, rng, used)
+            self._refer(plan, d, new.problems[d])
         elif key == "causes":
             new.causes = self.offline.causes(plan, new.problems, rng, used)
         elif key == "measures":
@@ -227,6 +273,12 @@ class Drafter:
         else:
             raise KeyError(key)
         return new
+
+
+def FactChoiceOf(text: str, kind: FactKind | None, dimension: str | None):
+    from .types import FactChoice
+
+    return FactChoice(text=text, kind=kind, dimension=dimension)
 
 
 def _renumber(items: list[Paragraph]) -> list[Paragraph]:

@@ -48,6 +48,11 @@ class LazyEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
 
+    def embed_queries(self, texts: list[str]):
+        from .vectors import embed_queries
+
+        return embed_queries(self.inner, texts)
+
 
 def collection_suffix(settings: Settings) -> str:
     """Model and parser version in the collection name, so vectors of two models never mix."""

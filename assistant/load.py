@@ -66,6 +66,31 @@ def load_bytes(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
     return LoadedText(_pdf_text(data, source), source, "pdf", None)
 
 
+def load_plain(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A file the user wrote to give us lines of text (facts, a notice): read as text
+    whatever its name (事实, facts.list, 通知.txt), a .docx or .pdf by its loader. An empty
+    file is no text, not an error: a request may have no facts."""
+    path = Path(path)
+    if path.suffix.lower() in (".docx", ".pdf"):
+        return load_file(path, max_bytes).text
+    source = str(path)
+    try:
+        if path.stat().st_size > max_bytes:
+            raise _too_large(path.stat().st_size, max_bytes, source)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("找不到文件", source) from None
+    except IsADirectoryError:
+        raise InputError("这是一个文件夹，不是文件", source) from None
+    except PermissionError:
+        raise InputError("没有读取该文件的权限", source) from None
+    except OSError:
+        raise InputError("无法读取文件（可能正被其他程序占用或磁盘出错）", source) from None
+    if not data.strip():
+        return ""
+    return _decode_text(data, source)[0]
+
+
 def _check_suffix(name: str, source: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix in SUPPORTED:

@@ -61,6 +61,7 @@ def to_text(draft: Draft) -> str:
     for key, heading in section_titles(draft):
         parts.append(heading)
         parts.append(section_text(draft, key))
+    parts.append(draft.closing)
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -74,4 +75,5 @@ def to_markdown(draft: Draft) -> str:
                 parts += [f"{p.marker}{p.text}" for p in dim.items]
         else:
             parts.append(section_text(draft, key))
+    parts.append(draft.closing)
     return "\n\n".join(p for p in parts if p) + "\n"

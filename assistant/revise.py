@@ -17,9 +17,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .plan import Vectors
-from .render import cn_number
-from .types import Material, Paragraph, SectionKind, SourceRef
+from .types import FactKind, Material, Paragraph, SectionKind, SourceRef
+from .vectors import Vectors
 
 DATA = Path(__file__).parent / "data"
 
@@ -81,7 +80,12 @@ def _says(fact: str, words: list[str]) -> bool:
     return any(w in fact for w in words)
 
 
-def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors) -> list[Progress]:
+def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors,
+                   kinds: dict[str, FactKind] | None = None) -> list[Progress]:
+    """What became of each old problem. A fact about it (near in meaning) that reports
+    progress makes it rectified; one that reports a problem makes it carried forward with
+    that fact. `kinds`: each fact's kind as read by the drafter (facts.py); without them the
+    old word lists decide. Context facts are about the writer, never about a problem."""
     out = [Progress(p, "open") for p in problems]
     if not problems or not facts:
         return out
@@ -93,14 +97,19 @@ def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors) -
         second = float(sims[f, order[1]]) if len(order) > 1 else 0.0
         if sims[f, best] < MATCH_COSINE or sims[f, best] - second < MATCH_MARGIN:
             continue
+        kind = (kinds or {}).get(fact)
+        if kind == FactKind.CONTEXT:
+            continue
         entry = out[best]
         entry.facts.append(fact)
-        if _says(fact, r["persist_words"]):
-            entry.status = "partial"
-        elif _says(fact, r["progress_words"]) and entry.status != "partial":
+        if kind is not None:
+            progress = kind == FactKind.PROGRESS
+        else:
+            progress = _says(fact, r["progress_words"]) and not _says(fact, r["persist_words"])
+        if not progress:
+            entry.status = "partial"  # the problem persists this year
+        elif entry.status != "partial":
             entry.status = "rectified"
-        elif entry.status == "open":
-            entry.status = "partial"  # about it, but no sign of progress
     return out
 
 
@@ -208,6 +217,3 @@ def progress_summary(progress: list[Progress]) -> str:
     open_ = sum(p.status == "open" for p in progress)
     return f"上年度共 {len(progress)} 个问题：已整改 {done} 个，部分整改 {part} 个，尚无进展 {open_} 个。"
 
-
-def numbered(n: int, text: str) -> str:
-    return f"（{cn_number(n)}）{text}"

@@ -30,11 +30,7 @@ def main() -> None:
     settings = Settings()
     workspace = build_workspace(settings)
     # Load the model and embed the phrase bank now, not on the first user's first click.
-    from .compose_offline import warm_up
-    from .phrasebank import load_bank
-
-    workspace.drafter.vec.queries(["预热"])
-    warm_up(workspace.drafter.vec, load_bank())
+    workspace.drafter.warm_up()
     from .ui import launch
 
     print(f"对照已启动：http://{settings.host}:{settings.port}")

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr = SecretStr("")
     llm_timeout: float = 60.0
 
+    # Vectors of the phrase bank and prototypes, kept between runs; default <data_dir>/cache.
+    cache_dir: Path | None = None
+
     max_upload_mb: int = 20
     seed: int = 0
 
@@ -41,6 +44,12 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def vector_cache(self) -> Path:
+        from .index import collection_suffix
+
+        return (self.cache_dir or self.data_dir / "cache") / f"vectors-{collection_suffix(self)}.npz"
 
     @property
     def drafts_dir(self) -> Path:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+import datetime
 from pathlib import Path
 
 import yaml
 
+from .content import WriterKind
 from .parse import dimension_name, strip_numbering
-from .types import Request, Role, Structure, StructureSource
+from .types import Request, Structure, StructureSource
+from .writer import is_branch_meeting, writer_kind
 
 DATA = Path(__file__).parent / "data"
 
@@ -27,35 +29,55 @@ class Meeting:
     year: int
     until: int
     kind: str
-    roles: tuple[str, ...]
+    writers: tuple[WriterKind, ...]
     theme: str
     dimensions: tuple[str, ...]
     confirmed: bool
     source: str
     extra_sections: tuple[str, ...] = field(default=())
+    local: bool = False  # a local variant: listed for the user, never chosen by itself
+    fallback: bool = False  # a common form for when the year's list is not known
 
     @property
     def label(self) -> str:
         years = f"{self.year}—{self.until}" if self.until != self.year else f"{self.year}"
-        return f"{years}年度{self.kind}（{self.theme}）"
+        if self.until >= 2099:
+            years = f"{self.year}年以来"
+        who = "、".join(w.value for w in self.writers)
+        return f"{years}年度{self.kind}（{who}：{self.theme}）".replace("年以来年度", "年以来")
+
+
+def _writers(m: dict, kind: str) -> tuple[WriterKind, ...]:
+    """`writers`, or an older file's `roles` (班子/个人/支部) read for the meeting's kind."""
+    if "writers" in m:
+        return tuple(WriterKind(w) for w in m["writers"])
+    return tuple(dict.fromkeys(writer_kind(r, kind) for r in m.get("roles", ["班子", "个人"])))
 
 
 def _read_meetings(path: Path) -> list[Meeting]:
     raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    known = {"id", "year", "until", "kind", "writers", "roles", "theme", "dimensions", "confirmed",
+             "source", "extra_sections", "local", "fallback"}
     out = []
     for m in raw.get("meetings", []):
+        unknown = set(m) - known
+        if unknown:
+            raise ValueError(f"{path.name}：会议 {m.get('id')} 有无法识别的字段 {sorted(unknown)}")
+        kind = m.get("kind", "民主生活会")
         out.append(
             Meeting(
                 id=str(m["id"]),
                 year=int(m["year"]),
                 until=int(m.get("until", m["year"])),
-                kind=m.get("kind", "民主生活会"),
-                roles=tuple(m.get("roles", ["班子", "个人"])),
+                kind=kind,
+                writers=_writers(m, kind),
                 theme=m.get("theme", ""),
                 dimensions=tuple(m["dimensions"]),
                 confirmed=bool(m.get("confirmed", True)),
                 source=m.get("source", path.name),
                 extra_sections=tuple(m.get("extra_sections", [])),
+                local=bool(m.get("local", False)),
+                fallback=bool(m.get("fallback", False)),
             )
         )
     return out
@@ -69,25 +91,35 @@ def load_registry(user_file: Path | None = None) -> list[Meeting]:
     return sorted(merged.values(), key=lambda m: (m.year, m.id))
 
 
-def _role_ok(m: Meeting, role: Role) -> bool:
-    return role.value in m.roles
+def _writer_ok(m: Meeting, req: Request) -> bool:
+    return writer_kind(req.role, req.meeting) in m.writers
 
 
 def _kind_rank(m: Meeting, kind: str) -> int:
-    if not kind or m.kind == kind:
+    """0: the same kind; 1: the same family (专题民主生活会 ~ 民主生活会); 2: another family
+    (a 组织生活会 never takes a 民主生活会 list)."""
+    kind = kind or "民主生活会"
+    if m.kind == kind:
         return 0
-    # 专题民主生活会 and 民主生活会 share lists more often than either does with 组织生活会.
-    if "民主生活会" in m.kind and "民主生活会" in kind:
+    if is_branch_meeting(m.kind) == is_branch_meeting(kind):
         return 1
     return 2
 
 
+def _candidates(registry: list[Meeting], req: Request) -> list[Meeting]:
+    return [m for m in registry if not m.local and _writer_ok(m, req) and _kind_rank(m, req.meeting) < 2]
+
+
 def match_registry(registry: list[Meeting], req: Request) -> Meeting | None:
+    """The list for the request's year, writer and meeting: a list of the year itself over a
+    common form that spans many years, then the same kind over the same family (a 2023
+    支部委员会 writing for its 组织生活会 gets that year's 主题教育 list, labelled as such)."""
     if req.year is None:
         return None
-    found = [m for m in registry if m.year <= req.year <= m.until and _role_ok(m, req.role)]
-    found = [m for m in found if _kind_rank(m, req.meeting) < 2]
-    return min(found, key=lambda m: _kind_rank(m, req.meeting)) if found else None
+    found = [m for m in _candidates(registry, req) if m.year <= req.year <= m.until]
+    if not found:
+        return None
+    return min(found, key=lambda m: (m.fallback, _kind_rank(m, req.meeting), m.until - m.year))
 
 
 # --- a list from a pasted notice ---------------------------------------------------------
@@ -152,6 +184,13 @@ def vote_from_corpus(materials: list[dict], req: Request) -> tuple[list[str], li
     return list(best), voters[best]
 
 
+def default_year(today: datetime.date | None = None) -> int:
+    """The 年度 a writer means when they give none. Meetings run from December to February:
+    from October on, this year's is being prepared; before that, last year's."""
+    today = today or datetime.date.today()
+    return today.year if today.month >= 10 else today.year - 1
+
+
 def choose_structure(
     req: Request,
     *,
@@ -159,6 +198,8 @@ def choose_structure(
     corpus_materials: list[dict] | None = None,
 ) -> Structure:
     registry = registry if registry is not None else load_registry()
+    if req.year is None:
+        req = req.model_copy(update={"year": default_year()})
     if req.dimensions:
         dims = [d.strip() for d in req.dimensions if d.strip()]
         return Structure(dimensions=dims, source=StructureSource.USER, reason="使用您给出的方面清单。")
@@ -180,7 +221,8 @@ def choose_structure(
             meeting_id=meeting.id,
             extra_sections=list(meeting.extra_sections),
         )
-    latest = max((m for m in registry if _role_ok(m, req.role)), key=lambda m: m.until, default=None)
+    cands = [m for m in _candidates(registry, req) if not m.fallback]
+    latest = max(cands, key=lambda m: (-_kind_rank(m, req.meeting), m.until), default=None)
     if req.year and latest and req.year > latest.until:
         return Structure(
             dimensions=list(latest.dimensions),
@@ -193,6 +235,8 @@ def choose_structure(
             meeting_id=latest.id,
         )
     dims, voters = vote_from_corpus(corpus_materials or [], req)
+    if dims and is_branch_meeting(req.meeting) != any(is_branch_meeting(v.get("meeting") or "") for v in voters):
+        dims = []  # a 民主生活会 material's list is no list for a 组织生活会, nor the reverse
     if dims:
         names = "、".join(f"{v.get('year') or '?'}年{v.get('role')}材料" for v in voters[:3])
         return Structure(
@@ -201,7 +245,8 @@ def choose_structure(
             reason=f"登记表中没有该年度会议，按语料中最接近的材料（{names}）的方面结构起草，请核对。",
             guess=True,
         )
-    nearest = min(registry, key=lambda m: abs(m.year - (req.year or m.year)), default=None)
+    pool = _candidates(registry, req) or [m for m in registry if not m.local]
+    nearest = min(pool, key=lambda m: (abs(m.year - (req.year or m.year)), m.fallback), default=None)
     if nearest is None:
         return Structure(dimensions=[], source=StructureSource.GUESS, reason="没有可用的方面清单，请手动输入。", guess=True)
     return Structure(
@@ -213,6 +258,3 @@ def choose_structure(
     )
 
 
-@lru_cache(maxsize=1)
-def registry_labels() -> list[str]:
-    return [m.label for m in load_registry()]

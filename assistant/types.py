@@ -95,6 +95,24 @@ class Material(_Node):
 # --- what the user asks for, and what the drafter gives back ---------------------------
 
 
+class FactKind(str, Enum):
+    PROBLEM = "problem"  # a shortcoming: a "比如…" case under its 方面
+    PROGRESS = "progress"  # already improved: the rectification report or the preamble
+    CONTEXT = "context"  # who the writer is and what they do: shapes the wording only
+
+    @property
+    def label(self) -> str:
+        return {"problem": "问题", "progress": "成效", "context": "背景"}[self.value]
+
+
+class FactChoice(_Node):
+    """The user's own decision about one of their facts; it wins over the drafter's."""
+
+    text: str
+    kind: FactKind | None = None
+    dimension: str | None = Field(None, description="the 方面 it goes under, for a problem")
+
+
 class Request(_Node):
     """A drafting request: who writes, for which meeting, with which facts."""
 
@@ -108,6 +126,10 @@ class Request(_Node):
     notice: str = Field("", description="pasted 通知 text, to take the list from")
     facts: list[str] = Field(default_factory=list, description="one concrete fact a line")
     name: str = Field("", description="the writer's name, for the header only")
+    choices: list[FactChoice] = Field(default_factory=list, description="facts the user moved or re-kinded")
+
+    def choice(self, fact: str) -> FactChoice | None:
+        return next((c for c in self.choices if c.text == fact), None)
 
 
 class StructureSource(str, Enum):
@@ -125,6 +147,27 @@ class Structure(_Node):
     guess: bool = False
     meeting_id: str | None = None
     extra_sections: list[str] = Field(default_factory=list)
+
+
+class Fact(_Node):
+    """One line the user gave, understood: what kind of line it is, what it is about, and
+    where it goes, each with the reason shown to the user."""
+
+    text: str = Field(description="as the user wrote it: numbers, dates and names verbatim")
+    kind: FactKind
+    kind_reason: str = ""
+    topics: list[str] = Field(default_factory=list, description="topic ids, best first")
+    dimension: str | None = Field(None, description="the 方面 a problem fact goes under")
+    score: float = Field(0.0, description="how clearly it belongs there (0-1)")
+    reason: str = Field("", description="one line, in Chinese, why it goes there")
+    destination: str = Field("", description="problems | rectification | preamble | context")
+    user_set: bool = Field(False, description="the user moved it or changed its kind")
+
+    @property
+    def label(self) -> str:
+        where = {"problems": f"问题 · {self.dimension}", "rectification": "上年度整改落实情况",
+                 "preamble": "前言（一年来的工作）", "context": "背景（不写入事例）"}
+        return where.get(self.destination, self.destination)
 
 
 class SourceRef(_Node):
@@ -161,8 +204,10 @@ class Draft(_Node):
     problems: list[DimensionDraft] = Field(default_factory=list)
     causes: list[Paragraph] = Field(default_factory=list)
     measures: list[Paragraph] = Field(default_factory=list)
+    closing: str = Field("", description="the closing formula after the measures")
     notes: list[str] = Field(default_factory=list, description="what the drafter wants the user to know")
     variant: int = 0
+    facts: list[Fact] = Field(default_factory=list, description="how each of the user's facts was understood")
 
 
 # --- review -------------------------------------------------------------------------
