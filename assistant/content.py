@@ -90,6 +90,7 @@ class Writers(_Data):
     voice: dict[WriterKind, Voice]
     powers: Powers
     needs: dict[Power, tuple[str, ...]]
+    topic_priors: dict[WriterKind, dict[str, float]] = {}
 
     @model_validator(mode="after")
     def _complete(self) -> "Writers":
@@ -359,6 +360,8 @@ class Cue(_Data):
     weight: float
     why: str
     pattern: str
+    # span: problem words inside this progress cue's match do not count; fact: none in the line
+    covers: str = ""
 
     @field_validator("pattern")
     @classmethod
@@ -369,8 +372,29 @@ class Cue(_Data):
 
 class NegatedBad(_Data):
     negators: str
+    between: str
     bad: str
-    window: int
+    weight: float
+    why: str
+
+
+class Change(_Data):
+    down: str
+    up: str
+    weight: float
+    why_progress: str
+    why_problem: str
+
+
+class Shortfall(_Data):
+    target: str
+    done: str
+    weight: float
+    why: str
+
+
+class CountedWork(_Data):
+    pattern: str
     weight: float
     why: str
 
@@ -378,13 +402,34 @@ class NegatedBad(_Data):
 class FactRules(_Data):
     version: int
     negated_bad: NegatedBad
+    bad_quantities: str
+    change: Change
+    shortfall: Shortfall
+    counted_work: CountedWork
     cues: tuple[Cue, ...]
+    topic_cues: tuple[TopicCue, ...] = ()
 
 
 class FactPrototypes(_Data):
     version: int
-    kinds: dict[FactKindName, tuple[str, ...]]
+    kinds: dict[FactKindName, tuple[str, ...]] = {}
     topics: dict[str, tuple[str, ...]]
+
+
+class TopicCue(_Data):
+    """Reviewed knowledge of what a line evidences, beyond its words' meaning: misconduct
+    of someone the writer oversees evidences 管党治党, not the writer's own discipline."""
+
+    topic: str
+    weight: float
+    why: str
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, v: str) -> str:
+        re.compile(v)
+        return v
 
 
 class DimensionRule(_Data):
@@ -406,13 +451,25 @@ def _known_topics(where: str, ids) -> None:
 
 @lru_cache(maxsize=1)
 def fact_rules() -> FactRules:
-    return FactRules.model_validate(read_yaml(DATA / "fact_rules.yaml"))
+    r = FactRules.model_validate(read_yaml(DATA / "fact_rules.yaml"))
+    _known_topics("fact_rules.yaml", [c.topic for c in r.topic_cues])
+    return r
 
 
 @lru_cache(maxsize=1)
 def fact_prototypes() -> FactPrototypes:
-    p = FactPrototypes.model_validate(read_yaml(DATA / "fact_prototypes.yaml"))
-    _known_topics("fact_prototypes.yaml", p.topics)
+    """fact_prototypes.yaml, with the topic lines of any fact_prototypes_*.yaml added."""
+    merged_kinds: dict = {}
+    merged_topics: dict[str, list[str]] = {}
+    for path in sorted(DATA.glob("fact_prototypes*.yaml")):
+        p = FactPrototypes.model_validate(read_yaml(path))
+        _known_topics(path.name, p.topics)
+        for k, lines in p.kinds.items():
+            merged_kinds.setdefault(k, []).extend(lines)
+        for t, lines in p.topics.items():
+            merged_topics.setdefault(t, []).extend(lines)
+    p = FactPrototypes(version=1, kinds={k: tuple(dict.fromkeys(v)) for k, v in merged_kinds.items()},
+                       topics={t: tuple(dict.fromkeys(v)) for t, v in merged_topics.items()})
     missing = set(topics().ids()) - set(p.topics)
     if missing:
         raise ValueError(f"fact_prototypes.yaml: no prototypes for topics {sorted(missing)}")

@@ -24,7 +24,7 @@ from .types import Fact, FactKind, Request
 # margin of 0.03 cosine (clearly nearer) about 0.3.
 PROTOTYPE_WEIGHT = 10.0
 TOP_K = 3  # prototypes per kind or topic that vote
-TOPIC_TEMPERATURE = 0.015  # cosine differences this large make a topic clearly likelier
+TOPIC_TEMPERATURE = 0.01  # cosine differences this large make a topic clearly likelier
 KEYWORD_BONUS = 0.006  # a topic's keyword in the fact, per word (up to three)
 DIMENSION_TEMPERATURE = 0.08
 
@@ -49,34 +49,59 @@ class KindReading:
 @lru_cache(maxsize=1)
 def _cues():
     r = content.fact_rules()
-    return [(FactKind(c.kind.value), c.weight, c.why, re.compile(c.pattern)) for c in r.cues]
+    return [(FactKind(c.kind.value), c.weight, c.why, re.compile(c.pattern), c.covers) for c in r.cues]
 
 
 @lru_cache(maxsize=1)
-def _negated():
-    n = content.fact_rules().negated_bad
-    return re.compile(f"{n.negators}.{{0,{n.window}}}?{n.bad}"), n.weight, n.why
+def _special():
+    r = content.fact_rules()
+    n, c = r.negated_bad, r.change
+    negated = re.compile(f"{n.negators}{n.between}{n.bad}")
+    return negated, re.compile(c.down), re.compile(c.up), re.compile(r.bad_quantities), re.compile(r.counted_work.pattern)
 
 
 def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
     """What the reviewed cues say about a fact's kind, and the strongest cue's reason."""
+    r = content.fact_rules()
+    negated, down, up, bad, counted = _special()
     scores = {k: 0.0 for k in FactKind}
     why: dict[FactKind, tuple[float, str]] = {}
-    pattern, weight, reason = _negated()
-    covered: list[tuple[int, int]] = []
-    for m in pattern.finditer(fact):
-        scores[FactKind.PROGRESS] += weight
-        why[FactKind.PROGRESS] = (weight, reason)
-        covered.append(m.span())
-    matches = [(k, w, y, m.span()) for k, w, y, p in _cues() for m in p.finditer(fact)]
-    # A problem word inside a progress phrase (投诉量下降, 零投诉) is part of the progress.
-    covered += [span for k, _, _, span in matches if k == FactKind.PROGRESS]
-    for kind, w, y, (a, b) in matches:
+    covered: list[tuple[int, int]] = []  # progress spans: problem words inside do not count
+
+    def add(kind: FactKind, weight: float, reason: str, span=None) -> None:
+        scores[kind] += weight
+        if weight > why.get(kind, (0, ""))[0]:
+            why[kind] = (weight, reason)
+        if span is not None and kind == FactKind.PROGRESS:
+            covered.append(span)
+
+    for m in negated.finditer(fact):
+        add(FactKind.PROGRESS, r.negated_bad.weight, r.negated_bad.why, m.span())
+    # The direction of a change decides, by what changes: fewer complaints is progress,
+    # lower income a problem.
+    for pattern, lowering in ((down, True), (up, False)):
+        for m in pattern.finditer(fact):
+            start = max(fact.rfind(p, 0, m.start()) for p in "，。；,;") + 1
+            ends = [i for i in (fact.find(p, m.end()) for p in "，。；,;") if i >= 0]
+            clause = fact[start:min(ends, default=len(fact))]  # what changes is in the clause
+            good = lowering == bool(bad.search(clause))
+            kind = FactKind.PROGRESS if good else FactKind.PROBLEM
+            add(kind, r.change.weight, r.change.why_progress if good else r.change.why_problem)
+    sf = r.shortfall
+    target, done = re.search(sf.target, fact), re.search(sf.done, fact)
+    # a share of a task (完成年度任务的68%), or less than the target given in the same line
+    share = re.search(r"完成[^，。；]{0,10}的\s*([0-9.]+)\s*[%％]", fact)
+    if (share and float(share.group(1)) < 100) or (
+            done and target and not done.group(2) and float(done.group(1)) < float(target.group(1))):
+        add(FactKind.PROBLEM, sf.weight, sf.why)
+    matches = [(k, w, y, m.span(), c) for k, w, y, p, c in _cues() for m in p.finditer(fact)]
+    covered += [span if c == "span" else (0, len(fact)) for k, _, _, span, c in matches if k == FactKind.PROGRESS and c]
+    for kind, w, y, (a, b), _ in matches:
         if kind == FactKind.PROBLEM and any(a < e and s < b for s, e in covered):
             continue
-        scores[kind] += w
-        if w > why.get(kind, (0, ""))[0]:
-            why[kind] = (w, y)
+        add(kind, w, y)
+    if scores[FactKind.PROBLEM] == 0 and scores[FactKind.CONTEXT] == 0 and counted.search(fact):
+        add(FactKind.PROGRESS, r.counted_work.weight, r.counted_work.why)
     return scores, {k: v[1] for k, v in why.items()}
 
 
@@ -91,9 +116,11 @@ class FactReader:
         self.kind_texts = [list(v) for v in protos.kinds.values()]
         self.topic_ids = content.topics().ids()
         self.topic_texts = [list(protos.topics[t]) for t in self.topic_ids]
+        self._probe: Probe | None = None
 
     def warm_up(self) -> None:
         self.vec.queries([t for ts in self.kind_texts + self.topic_texts for t in ts])
+        self.probe()
 
     def _nearest(self, fv: np.ndarray, groups: list[list[str]]) -> np.ndarray:
         """facts x groups: the mean cosine of each fact to the group's nearest prototypes."""
@@ -119,16 +146,73 @@ class FactReader:
         return out
 
     def topics(self, facts: list[str]) -> np.ndarray:
-        """facts x topics: how much each fact is about each topic (rows sum to 1)."""
+        """facts x topics: how much each fact is about each topic (rows sum to 1). Two
+        readings of the prototypes, averaged — the nearest ones (k-NN) and a linear probe
+        trained on all of them — then the reviewed topic cues of fact_rules.yaml."""
         if not facts:
             return np.zeros((0, len(self.topic_ids)))
-        near = self._nearest(self.vec.queries(facts), self.topic_texts)
+        fv = self.vec.queries(facts)
+        near = self._nearest(fv, self.topic_texts)
         topics = content.topics().topics
         hits = np.array([[min(3, sum(w in f for w in t.keywords)) for t in topics] for f in facts], dtype=np.float32)
-        logits = (near + KEYWORD_BONUS * hits) / TOPIC_TEMPERATURE
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
+        knn = _softmax((near + KEYWORD_BONUS * hits) / TOPIC_TEMPERATURE)
+        p = (knn + self.probe().predict(fv)) / 2
+        for f, fact in enumerate(facts):
+            for i, boost in topic_boosts(fact, self.topic_ids).items():
+                p[f, i] *= np.exp(boost)
         return p / p.sum(axis=1, keepdims=True)
+
+    def probe(self) -> "Probe":
+        if self._probe is None:
+            texts = [t for ts in self.topic_texts for t in ts]
+            labels = np.array([i for i, ts in enumerate(self.topic_texts) for _ in ts])
+            self._probe = Probe.train(self.vec.queries(texts), labels, len(self.topic_ids))
+        return self._probe
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class Probe:
+    """Multinomial logistic regression on the prototypes' e5 vectors: where k-NN follows
+    the few nearest lines, the probe weighs every line of a topic. Trained in well under a
+    second at start-up; deterministic (no random start)."""
+
+    w: np.ndarray
+    b: np.ndarray
+    SCALE = 20.0  # e5 vectors are unit length: scale so the logits can separate
+    STEPS, RATE, L2 = 600, 0.5, 1e-3
+
+    @classmethod
+    def train(cls, x: np.ndarray, y: np.ndarray, classes: int) -> "Probe":
+        w = np.zeros((x.shape[1], classes), dtype=np.float32)
+        b = np.zeros(classes, dtype=np.float32)
+        onehot = np.eye(classes, dtype=np.float32)[y]
+        for _ in range(cls.STEPS):
+            p = _softmax(cls.SCALE * (x @ w) + b)
+            w -= cls.RATE * (cls.SCALE * x.T @ (p - onehot) / len(y) + cls.L2 * w)
+            b -= cls.RATE * (p - onehot).mean(axis=0)
+        return cls(w, b)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return _softmax(self.SCALE * (x @ self.w) + self.b)
+
+
+@lru_cache(maxsize=1)
+def _topic_cues():
+    return [(c.topic, c.weight, c.why, re.compile(c.pattern)) for c in content.fact_rules().topic_cues]
+
+
+def topic_boosts(fact: str, ids: list[str]) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for topic, weight, _, pattern in _topic_cues():
+        if pattern.search(fact):
+            i = ids.index(topic)
+            out[i] = max(out.get(i, 0.0), weight)
+    return out
 
 
 def dimension_weights(names: list[str], vec: Vectors) -> np.ndarray:
@@ -172,6 +256,12 @@ def read_facts(req: Request, dimensions: list[str], vec: Vectors, reader: FactRe
         return []
     kinds = reader.kinds(facts)
     probs = reader.topics(facts)
+    from .writer import writer_kind
+
+    priors = content.writers().topic_priors.get(writer_kind(req.role, req.meeting), {})
+    for tid, factor in priors.items():
+        probs[:, reader.topic_ids.index(tid)] *= factor
+    probs /= probs.sum(axis=1, keepdims=True)
     weights = dimension_weights(dimensions, vec) if dimensions else np.zeros((0, probs.shape[1]))
     topics = content.topics().topics
     out = []
