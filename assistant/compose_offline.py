@@ -149,8 +149,12 @@ class OfflineComposer:
         if only_facts is None and dim.carried:
             ov = self.vec.passages([t for t, _ in dim.carried])
             for k, (_, facts_k) in enumerate(dim.carried[:MAX_ITEMS]):
+                # the judgement fits this year's facts first, last year's wording second
                 scores = pv @ ov[k] + jitter
+                if facts_k:
+                    scores = 0.5 * scores + pv @ self.vec.queries(facts_k).mean(axis=0)
                 for n, c in enumerate(pool):
+                    scores[n] += sum(ABOUT_BONUS * about_hits(c.entry, f) for f in facts_k)
                     if any(contradicts(c.entry, f) for f in facts_k):
                         scores[n] = -np.inf
                 i = pick(scores)
@@ -184,8 +188,10 @@ class OfflineComposer:
                 used.add(pool[fresh].text)
         # Then judgements for the 方面 itself, up to the usual two, each awaiting a case.
         if len(chosen) < want:
+            # what the 方面 is about at its core (its main topics) before what it merely hosts
             qv = self.vec.queries([dim.name])[0]
-            base = pv @ qv + 0.05 * weight + jitter
+            core = np.array([0.0 if c.topic in dim.main_topics else -1.0 for c in pool])
+            base = pv @ qv + 0.05 * weight + core + jitter
             while len(chosen) < want:
                 i = pick(base)
                 if i is None:

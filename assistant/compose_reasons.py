@@ -141,7 +141,7 @@ def measures(vec: Vectors, plan: Plan, causes_: list[Paragraph], problems: list[
     pv = candidates.embed(vec, pool)
     cv = vec.queries([f"{c.title}：{c.text[:80]}；" + "、".join(c.answers) for c in causes_])
     facts_by_dim = {p.name: [(f, i.topic) for i in p.items for f in i.facts] for p in problems}
-    out, taken = [], set()
+    out, taken, answered = [], set(), set()
     for k, cause in enumerate(causes_):
         scores = (pv @ cv[k] if len(pool) else np.zeros(0)) + np.array([rng.uniform(0, JITTER) for _ in pool])
         for i, m in enumerate(pool):
@@ -158,8 +158,9 @@ def measures(vec: Vectors, plan: Plan, causes_: list[Paragraph], problems: list[
         extra, facts, refs = "", [], []
         for d in cause.answers:
             for fact, topic in facts_by_dim.get(d, []):
-                if fact in facts:
+                if fact in answered:  # each fact is answered once, in one measure
                     continue
+                answered.add(fact)
                 dim = next(x for x in plan.dimensions if x.name == d)
                 own = next((f.topics for f in dim.facts if f.text == fact), [topic])
                 text, ref = remedy_text(vec, plan, fact, list(dict.fromkeys([*own[:2], topic])), rng, used)

@@ -119,11 +119,18 @@ class UnitType(_Data):
         return v
 
 
+class OrgRule(_Data):
+    match: str
+    org: str
+
+
 class Units(_Data):
     version: int
     default: str
     types: tuple[UnitType, ...]
     party_org_words: tuple[str, ...]
+    party_orgs: tuple[OrgRule, ...] = ()
+    self_names: tuple[tuple[str, str], ...] = ()
 
     @model_validator(mode="after")
     def _default_known(self) -> "Units":

@@ -61,8 +61,10 @@ def title_for(req: Request) -> str:
     w = make_writer(req, [])
     unit = req.unit or ""
     branch = unit + ("委员会" if unit.endswith("党支部") else "党支部委员会" if unit else "支部委员会")
+    # 县财政局党组领导班子…; a unit that names its organisation already (某镇党委) keeps it
+    org = "" if not unit or any(o in unit for o in content.units().party_org_words) else w.party_org
     return content.frames().titles[w.kind].format(
-        unit=unit, branch=branch, year=req.year or "", meeting=req.meeting
+        unit=unit, org=org, branch=branch, year=req.year or "", meeting=req.meeting
     ).replace("年度年度", "年度").strip()
 
 
@@ -125,9 +127,13 @@ class Drafter:
             for c in req.choices:
                 if c.kind and c.text in kinds:
                     kinds[c.text] = c.kind
-            progress = revise.match_progress(revise.old_problems(ctx.last_year), req.facts, self.vec, kinds)
-            carried = [(p.problem.text, p.facts) for p in progress if p.status != "rectified"]
-            rectified = {f for p in progress if p.status == "rectified" for f in p.facts}
+            progress = revise.match_progress(revise.old_problems(ctx.last_year), req.facts, self.vec, kinds,
+                                             topics=self.reader.topics)
+            # unsolved problems go again into this year's problems, with this year's problem
+            # facts about them as cases; every progress fact about an old problem is reported
+            # in the rectification section, never as a case
+            carried = [(p.problem.text, p.persist) for p in progress if p.status != "rectified"]
+            rectified = {f for p in progress for f in p.done}
             checker = revise.RepeatChecker(revise.material_sentences(ctx.last_year), self.vec)
         plan = make_plan(req, self.vec, materials, user_registry, carried=carried, rectified=rectified,
                          reader=self.reader)

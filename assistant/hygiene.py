@@ -81,12 +81,14 @@ def criticises_others(text: str) -> bool:
 
 def foreign_words(text: str, unit_type: str, own_words: frozenset[str] = frozenset(),
                   allowed_types: tuple[str, ...] = ()) -> list[str]:
-    """Words of another kind of unit's work (食堂, 排污, 学校…) that the user never used."""
+    """Words of another kind of unit's work (食堂, 排污, 学校…) that the user never used.
+    A word two kinds share (村民: a 乡镇 and a 村) is foreign to neither."""
+    mine = {w for t in content.units().types if t.id == unit_type or t.id in allowed_types for w in t.vocabulary}
     out = []
     for t in content.units().types:
         if t.id == unit_type or t.id in allowed_types:
             continue
-        out += [w for w in t.vocabulary if w in text and w not in own_words]
+        out += [w for w in t.vocabulary if w in text and w not in own_words and w not in mine]
     return list(dict.fromkeys(out))
 
 

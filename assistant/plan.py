@@ -80,9 +80,14 @@ def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_reg
         if f.destination == "problems" and f.dimension in names and f.text not in in_carried:
             dims[names.index(f.dimension)].facts.append(f)
     if names and carried:
+        # A problem that persists goes where this year's fact about it goes (the user sees
+        # that in the plan); one with no fact this year goes by what it was about.
         reader = reader or FactReader(vec)
         probs = reader.topics([t for t, _ in carried])
+        placed = {f.text: f.dimension for f in facts if f.dimension in names}
         for k, row in enumerate(probs):
-            dims[int((weights @ row).argmax())].carried.append(carried[k])
+            where = next((placed[f] for f in carried[k][1] if f in placed), None)
+            d = names.index(where) if where else int((weights @ row).argmax())
+            dims[d].carried.append(carried[k])
     writer = make_writer(req, [f.text for f in facts])
     return Plan(request=req, structure=structure, writer=writer, facts=facts, dimensions=dims)

@@ -32,10 +32,16 @@ REPEAT_COSINE_WITH_OVERLAP = (0.95, 0.45)
 # Sentences sharing less wording than this are never near-copies, so they are not embedded:
 # the check stays cheap enough to run on every candidate sentence.
 PREFILTER_OVERLAP = 0.3
-# A fact is about an old problem when its cosine to the problem is at least this, and
-# clearly above its cosine to the other old problems.
-MATCH_COSINE = 0.86
-MATCH_MARGIN = 0.01
+# A fact is about an old problem when it is clearly nearer to it than to the others, and
+# either very near in meaning, or near and about the same topics (facts.FactReader) or with
+# much of the same wording. e5 puts most sentences of this genre above 0.85, so nearness
+# alone would tie a fact about elevators to last year's problem about inspections.
+MATCH_COSINE = 0.90
+MATCH_MARGIN = 0.015
+NEAR_COSINE = 0.86
+NEAR_MARGIN = 0.01
+SAME_TOPICS = 0.5  # shared topic probability mass
+SAME_WORDING = 0.3  # share of the fact's character pairs found in the old problem
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +60,12 @@ class OldProblem:
 class Progress:
     problem: OldProblem
     status: str  # rectified | partial | open
-    facts: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)  # this year's progress facts about it
+    persist: list[str] = field(default_factory=list)  # this year's problem facts about it
+
+    @property
+    def facts(self) -> list[str]:
+        return self.done + self.persist
 
 
 @dataclass
@@ -81,35 +92,41 @@ def _says(fact: str, words: list[str]) -> bool:
 
 
 def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors,
-                   kinds: dict[str, FactKind] | None = None) -> list[Progress]:
+                   kinds: dict[str, FactKind] | None = None, topics=None) -> list[Progress]:
     """What became of each old problem. A fact about it (near in meaning) that reports
     progress makes it rectified; one that reports a problem makes it carried forward with
     that fact. `kinds`: each fact's kind as read by the drafter (facts.py); without them the
-    old word lists decide. Context facts are about the writer, never about a problem."""
+    old word lists decide. Context facts are about the writer, never about a problem.
+    `topics`: texts -> topic probabilities (facts.FactReader.topics), to tell a fact about
+    the same thing from one merely near in wording."""
     out = [Progress(p, "open") for p in problems]
     if not problems or not facts:
         return out
     sims = vec.queries(facts) @ vec.passages([p.text for p in problems]).T
+    same = None
+    if topics is not None:
+        pf, po = topics(facts), topics([p.text for p in problems])
+        same = np.minimum(pf[:, None, :], po[None, :, :]).sum(axis=2)
     r = rules()
     for f, fact in enumerate(facts):
         order = np.argsort(-sims[f])
         best = int(order[0])
-        second = float(sims[f, order[1]]) if len(order) > 1 else 0.0
-        if sims[f, best] < MATCH_COSINE or sims[f, best] - second < MATCH_MARGIN:
+        margin = float(sims[f, best] - (sims[f, order[1]] if len(order) > 1 else 0.0))
+        cos = float(sims[f, best])
+        about_it = (same is not None and same[f, best] >= SAME_TOPICS) or overlap(fact, problems[best].text) >= SAME_WORDING
+        if not ((cos >= MATCH_COSINE and margin >= MATCH_MARGIN)
+                or (cos >= NEAR_COSINE and margin >= NEAR_MARGIN and about_it)):
             continue
         kind = (kinds or {}).get(fact)
         if kind == FactKind.CONTEXT:
             continue
         entry = out[best]
-        entry.facts.append(fact)
         if kind is not None:
             progress = kind == FactKind.PROGRESS
         else:
             progress = _says(fact, r["progress_words"]) and not _says(fact, r["persist_words"])
-        if not progress:
-            entry.status = "partial"  # the problem persists this year
-        elif entry.status != "partial":
-            entry.status = "rectified"
+        (entry.done if progress else entry.persist).append(fact)
+        entry.status = "partial" if entry.persist else "rectified"
     return out
 
 
@@ -117,8 +134,10 @@ def rectification_paragraphs(progress: list[Progress]) -> list[Paragraph]:
     r = rules()
     out = []
     for n, p in enumerate(progress, 1):
-        facts = "；".join(f.rstrip("。") for f in p.facts)
-        text = r[p.status].format(problem=p.problem.judgement, facts=facts)
+        done = "；".join(f.rstrip("。") for f in p.done)
+        persist = "；".join(f.rstrip("。") for f in p.persist)
+        text = r[p.status].format(problem=p.problem.judgement, facts=done if p.status == "rectified" else persist,
+                                  done=f"{done}，" if done else r["partial_default"])
         out.append(Paragraph(
             title="", text=text, facts=p.facts, answers=[p.problem.judgement], topic=p.status,
             sources=[SourceRef(kind="lastyear", text=p.problem.text)]

@@ -42,8 +42,9 @@ def party_org(unit: str, utype: str) -> str:
     for word in u.party_org_words:
         if word in unit:
             return word
-    if "街道" in unit:
-        return "党工委"
+    for rule in u.party_orgs:
+        if re.search(rule.match, unit):
+            return rule.org
     return next(t.party_org for t in u.types if t.id == utype)
 
 
@@ -70,7 +71,7 @@ class Writer:
 
     def values(self) -> dict[str, str]:
         v = content.writers().voice[self.kind]
-        unit = self.unit or "本单位"
+        unit = self_name(self.unit)
         scope = self.scope if self.kind == WriterKind.MEMBER else v.范围
         subject = v.主体
         if self.kind == WriterKind.BANZI:
@@ -89,6 +90,15 @@ class Writer:
     def fill(self, template: str) -> str:
         values = self.values()
         return re.sub(r"\{(\w+?)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def self_name(unit: str) -> str:
+    """How a material names its own unit inside a sentence: 我局, 我镇, 我院… (the full
+    name belongs in the title, not in every sentence)."""
+    for pattern, short in content.units().self_names:
+        if re.search(pattern, unit or ""):
+            return short
+    return "本单位"
 
 
 def make_writer(req: Request, facts: list[str] | None = None) -> Writer:

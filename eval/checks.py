@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN = 20  # a run of this many characters shared with another unit's material is copied
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _CLAUSE_START = r"(?:^|(?<=[，。；：！？\n]))"
-_DEFICIT = re.compile(r"不|没|未|无|少|缺|差|低|慢|只有|仅有|不到|不足|偏|滞后|坏|长|难|拖|漏|错|弱|松|软|乱")
+_DEFICIT = re.compile(r"不|没|未|无|少|缺|差|低|慢|只有|仅有|不到|不足|偏|滞后|坏|长|难|拖|漏|错|弱|松|软|乱|[只仅][\u4e00-\u9fff]{0,4}[0-9０-９一二两三四五六七八九十半]")
 
 
 def squash(s: str) -> str:
@@ -108,6 +108,16 @@ def copied_runs(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
 def unit_type(unit: str) -> str | None:
     for name, pattern in lexicon()["unit_types"]:
         if re.search(pattern, unit):
@@ -128,7 +138,9 @@ def check(s: Scenario, d: Draft) -> Result:
     facts = [f.text for f in s.expect.facts]
     sec = sections(d)
     whole = "\n".join(sec.values()) + d.title + d.closing
-    masked = {k: _mask(v, facts + [s.last_year]) for k, v in sec.items()}
+    # The user's own words and the 方面 names (the notice's words) are never a copy or a leak.
+    own_words = facts + [s.last_year] + s.expect.dimensions
+    masked = {k: _mask(v, own_words) for k, v in sec.items()}
     personal = req.role != "班子"
     branch = "组织生活会" in req.meeting
     party_member = personal and branch
@@ -165,11 +177,15 @@ def check(s: Scenario, d: Draft) -> Result:
 
     # --- content ------------------------------------------------------------------------
     own = unit_type(req.unit)
+    plain = _mask(whole, facts)
+    tokens = set(_jieba().lcut(plain))
     for utype, words in lex["unit_vocab"].items():
         if utype == own:
             continue
-        for w in words:
-            if str(w) in whole and str(w) not in user_text and str(w) in _mask(whole, facts):
+        for w in map(str, words):
+            # a two-character word counts only as a word (中考, not 岗位中考虑)
+            found = w in tokens if len(w) == 2 else w in plain
+            if found and w not in user_text:
                 r.add("leak", f"{w}（{utype}）")
     for w in s.expect.must_not:
         if w in _mask(whole, facts + [s.last_year]):
@@ -202,11 +218,12 @@ def check(s: Scenario, d: Draft) -> Result:
                 r.add("voice", f"批评他人：{w}")
     else:
         allowed = r"我(?=代表|局|单位|市|县|区|镇|院|校|为群众办实事|国|省|委|乡|社区|村|中心|公司|们|党)"
-        for m in re.finditer(r"我|本人", re.sub(r"自我|“[^”]*”", "", body)):
-            if not re.match(allowed, body[m.start():m.start() + 8]) and m.group(0) == "我":
-                r.add("voice", f"班子材料用了“我”：{body[max(0, m.start() - 6):m.start() + 6]}")
-            elif m.group(0) == "本人":
+        text = re.sub(r"自我|“[^”]*”", "", body)
+        for m in re.finditer(r"我|本人", text):
+            if m.group(0) == "本人":
                 r.add("voice", "班子材料用了“本人”")
+            elif not re.match(allowed, text[m.start():m.start() + 8]):
+                r.add("voice", f"班子材料用了“我”：{text[max(0, m.start() - 6):m.start() + 6]}")
     if party_member:
         for w in lex["party_member_forbidden"]:
             if w in body:
@@ -217,16 +234,24 @@ def check(s: Scenario, d: Draft) -> Result:
                 r.add("voice", f"超出职权：{w}")
 
     # --- judgement and case -----------------------------------------------------------
+    # A contradiction: the judgement says X is lacking, and the case shows X done — a
+    # clause of the fact that names X, says it was done (只读了原文, 全部参加, 坚持…), and
+    # names no shortfall. A case that is a progress fact contradicts any judgement.
+    progress = {e.text for e in s.expect.facts if e.kind == "progress"}
     for dim in d.problems:
         for item in dim.items:
             for f in item.facts:
                 judgement = item.text.split("。")[0]
+                if f in progress:
+                    r.add("contradiction", f"“{judgement}”却以成效“{f}”为例")
+                    continue
                 for m in re.finditer(r"([\u4e00-\u9fff]{2,8}?)(?:少|不够|不足|不深|不多|欠缺)", judgement):
                     obj = m.group(1)
                     keys = [obj[i:i + 2] for i in range(len(obj) - 1)]
-                    keys = [k for k in keys if k not in lex["contradiction_stop"] and not any(k in st for st in lex["contradiction_stop"])]
+                    keys = [k for k in keys if not any(k in st for st in lex["contradiction_stop"])]
                     for clause in re.split(r"[，,；;。]", f):
-                        if any(k in clause for k in keys) and not _DEFICIT.search(clause):
+                        done = re.search(lex["done_markers"], clause)
+                        if done and any(k in clause for k in keys) and not _DEFICIT.search(clause):
                             r.add("contradiction", f"“{judgement}”却以“{f}”为例")
                             break
 
@@ -258,6 +283,6 @@ def check(s: Scenario, d: Draft) -> Result:
                 r.add("measure", f"全年性的问题限期几个月整改：{e.text}")
 
     for key, text in sec.items():
-        for run in copied_runs(_mask(text, facts + [s.last_year])):
+        for run in copied_runs(_mask(text, own_words)):
             r.add("copied", f"{key}：{run}")
     return r
