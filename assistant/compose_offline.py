@@ -47,6 +47,7 @@ class Used:
 
     def __init__(self) -> None:
         self.keys: set[str] = set()
+        self.ids: set[str] = set()  # phrase-bank entries used whole (remedies)
 
     def fresh(self, text: str) -> bool:
         return all(norm(s) not in self.keys for s in sentences(text) if len(norm(s)) > 6)

@@ -111,7 +111,7 @@ def remedy_text(vec: Vectors, plan: Plan, fact: str, topics: list[str], rng: ran
     """A commitment answering one problem fact, and where it came from."""
     from .compose_offline import about_hits
 
-    pool = [c for c in candidates.remedies(plan.writer, topics) if used.fresh(c.body)]
+    pool = [c for c in candidates.remedies(plan.writer, topics) if c.entry.id not in used.ids]
     nxt = (plan.request.year or 2025) + 1
     if pool:
         pv = candidates.embed(vec, pool)
@@ -119,6 +119,7 @@ def remedy_text(vec: Vectors, plan: Plan, fact: str, topics: list[str], rng: ran
                                                          for c in pool])
         best = pool[int(scores.argmax())]
         if about_hits(best.entry, fact) or float(scores.max()) > 0.83:
+            used.ids.add(best.entry.id)  # one commitment is not pasted under two facts
             horizon, by = _deadline(plan, best.entry.horizon, fact)
             return _fill_remedy(plan, best.entry.text, fact, by, nxt, horizon), best.entry.id
     horizon = "annual" if any(w in fact for w in content.frames().annual_words) else "medium"
@@ -161,8 +162,7 @@ def measures(vec: Vectors, plan: Plan, causes_: list[Paragraph], problems: list[
                 if fact in answered:  # each fact is answered once, in one measure
                     continue
                 answered.add(fact)
-                dim = next(x for x in plan.dimensions if x.name == d)
-                own = next((f.topics for f in dim.facts if f.text == fact), [topic])
+                own = next((f.topics for f in plan.facts if f.text == fact), [topic])
                 text, ref = remedy_text(vec, plan, fact, list(dict.fromkeys([*own[:2], topic])), rng, used)
                 used.add(text)
                 extra += text

@@ -27,6 +27,10 @@ TOP_K = 3  # prototypes per kind or topic that vote
 TOPIC_TEMPERATURE = 0.01  # cosine differences this large make a topic clearly likelier
 KEYWORD_BONUS = 0.006  # a topic's keyword in the fact, per word (up to three)
 DIMENSION_TEMPERATURE = 0.08
+# In one list a topic's home is the 方面 where it is most central; elsewhere it counts this
+# much of its weight (工作作风 hosts 为民服务 in 2023; 担当作为 hosts 能力 only where no
+# 能力本领 exists).
+AWAY_FROM_HOME = 0.7
 
 
 def split_facts(text: str) -> list[str]:
@@ -229,6 +233,8 @@ def dimension_weights(names: list[str], vec: Vectors) -> np.ndarray:
             for tid, weight in row.items():
                 w[d, ids.index(tid)] = max(w[d, ids.index(tid)], weight)
     if names:
+        best = w.max(axis=0, keepdims=True)
+        w = np.where(w >= best, w, w * AWAY_FROM_HOME)
         uncovered = [t for t in range(len(ids)) if w[:, t].max() < 0.5]
         if uncovered:
             topics = content.topics().topics

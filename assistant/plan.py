@@ -86,8 +86,13 @@ def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_reg
         probs = reader.topics([t for t, _ in carried])
         placed = {f.text: f.dimension for f in facts if f.dimension in names}
         for k, row in enumerate(probs):
-            where = next((placed[f] for f in carried[k][1] if f in placed), None)
-            d = names.index(where) if where else int((weights @ row).argmax())
-            dims[d].carried.append(carried[k])
+            old, persist = carried[k]
+            groups: dict[str, list[str]] = {}
+            for f in persist:  # facts about it in two 方面 make it an item in each
+                groups.setdefault(placed.get(f) or names[int((weights @ row).argmax())], []).append(f)
+            if not groups:
+                groups[names[int((weights @ row).argmax())]] = []
+            for name, fs in groups.items():
+                dims[names.index(name)].carried.append((old, fs))
     writer = make_writer(req, [f.text for f in facts])
     return Plan(request=req, structure=structure, writer=writer, facts=facts, dimensions=dims)
