@@ -211,12 +211,18 @@ def _topic_cues():
 
 
 def topic_boosts(fact: str, ids: list[str]) -> dict[int, float]:
-    out: dict[int, float] = {}
+    """Log-factors by topic: the strongest cue for a topic counts, and a cue against it
+    (a negative weight) counts as well."""
+    up: dict[int, float] = {}
+    down: dict[int, float] = {}
     for topic, weight, _, pattern in _topic_cues():
         if pattern.search(fact):
             i = ids.index(topic)
-            out[i] = max(out.get(i, 0.0), weight)
-    return out
+            if weight >= 0:
+                up[i] = max(up.get(i, 0.0), weight)
+            else:
+                down[i] = min(down.get(i, 0.0), weight)
+    return {i: up.get(i, 0.0) + down.get(i, 0.0) for i in set(up) | set(down)}
 
 
 def dimension_weights(names: list[str], vec: Vectors) -> np.ndarray:
