@@ -129,3 +129,20 @@ def warm_up(vec: Vectors) -> None:
         else:
             texts.append(neutral(e.title + e.detail))
     vec.passages(texts)
+
+
+def without_repeats(pool: list[Cand], checker) -> list[Cand]:
+    """Candidates whose judgement or title does not say again what last year's material
+    said, with their near-copy sentences of last year taken out (revise.RepeatChecker)."""
+    if checker is None:
+        return pool
+    out = []
+    for c in pool:
+        text, first_ok = checker.clean(c.title + "。" + c.body if c.title and not c.title.endswith("。") else c.text)
+        if not first_ok:
+            continue
+        head = c.title if c.title.endswith("。") else c.title + "。"
+        if text.startswith(head):
+            c.body = text[len(head):]
+        out.append(c)
+    return out

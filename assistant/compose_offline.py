@@ -100,8 +100,7 @@ class OfflineComposer:
         topics = dim.main_topics + [t for f in dim.facts for t in f.topics[:1]]
         topics += [t for t in dim.topics if t not in topics]
         pool = [c for c in candidates.problems(plan.writer, topics) if used.fresh(c.text)]
-        if plan.checker is not None:  # nothing that says again what last year's material said
-            pool = [c for c in pool if plan.checker.clean(c.text)[0] and plan.checker.clean(c.body)[0]]
+        pool = candidates.without_repeats(pool, plan.checker)  # nothing last year's material said
         candidates.embed(self.vec, pool)
         return pool
 

@@ -24,10 +24,7 @@ JITTER = 0.02
 
 
 def _fresh(pool: list[Cand], plan: Plan, used) -> list[Cand]:
-    out = [c for c in pool if used.fresh(c.text)]
-    if plan.checker is not None:
-        out = [c for c in out if plan.checker.clean(c.text)[0]]
-    return out
+    return candidates.without_repeats([c for c in pool if used.fresh(c.text)], plan.checker)
 
 
 def _dimension_topics(plan: Plan, problems: list[DimensionDraft]) -> list[dict[str, float]]:

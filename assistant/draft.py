@@ -281,6 +281,42 @@ class Drafter:
         return new
 
 
+    def redraft(self, draft: Draft, req: Request, ctx: Context | None = None) -> tuple[Draft, list[str]]:
+        """After the user moved a fact or changed its kind: the plan again, and only the
+        parts whose facts changed drafted again (the user's edits elsewhere stay). Returns
+        the new draft and the keys of the parts drafted again."""
+        plan, progress = self.plan(req, ctx)
+        if plan.structure.dimensions != [d.name for d in draft.problems]:
+            return self.draft(req, draft.variant + 1, ctx), ["all"]
+        new = draft.model_copy(deep=True, update={"request": plan.request, "facts": plan.facts,
+                                                  "variant": draft.variant + 1})
+        changed: list[str] = []
+        for d, dp in enumerate(plan.dimensions):
+            want = sorted(dp.fact_texts + [f for _, fs in dp.carried for f in fs])
+            have = sorted(f for i in draft.problems[d].items for f in i.facts)
+            if want != have:
+                used = self._used(new.model_copy(update={"problems": [p for n, p in enumerate(new.problems) if n != d]}))
+                new.problems[d] = self.offline.problems(plan, d, self._rng(req, new.variant, f"problems:{d}"), used)
+                self._refer(plan, d, new.problems[d])
+                changed.append(f"problems:{d}")
+        if changed:
+            used = self._used(new.model_copy(update={"measures": []}))
+            new.measures = self.offline.measures(plan, new.causes, new.problems,
+                                                 self._rng(req, new.variant, "measures"), used)
+            changed.append("measures")
+        if sorted(f.text for f in plan.preamble_facts) != sorted(draft.preamble.facts if draft.preamble else []):
+            new.preamble = self.offline.preamble(plan, self._rng(req, new.variant, "preamble"))
+            changed.append("preamble")
+        if progress:
+            from . import revise
+
+            rect = revise.rectification_paragraphs(progress)
+            if [p.text for p in rect] != [p.text for p in draft.rectification]:
+                new.rectification = rect
+                changed.append("rectification")
+        return new, changed
+
+
 def FactChoiceOf(text: str, kind: FactKind | None, dimension: str | None):
     from .types import FactChoice
 
@@ -309,9 +345,9 @@ def _failure_reason(e: Exception) -> str:
     return f"{type(e).__name__}"
 
 
-def voice_ok(text: str, role: Role) -> bool:
-    from .voice import has_collective_voice, has_personal_voice
+def voice_ok(text: str, role: Role, meeting: str = "民主生活会") -> bool:
+    """The text speaks with its writer's voice only (hygiene.voice_errors, the one rule)."""
+    from .hygiene import voice_errors
+    from .writer import writer_kind
 
-    if role == Role.BANZI:
-        return not has_personal_voice(text)
-    return not has_collective_voice(text)
+    return not voice_errors(text, writer_kind(role, meeting))

@@ -26,7 +26,8 @@ def section_titles(draft: Draft) -> list[tuple[str, str]]:
     """(key, heading) of the sections the draft has, numbered in order."""
     keys = []
     if draft.rectification:
-        keys.append(("rectification", "上年度民主生活会整改落实情况"))
+        meeting = "组织生活会" if "组织生活会" in draft.request.meeting else "民主生活会"
+        keys.append(("rectification", f"上年度{meeting}整改落实情况"))
     keys += [("problems", "存在的主要问题"), ("causes", "原因剖析"), ("measures", "整改措施")]
     return [(k, f"{cn_number(n)}、{t}") for n, (k, t) in enumerate(keys, 1)]
 

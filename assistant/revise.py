@@ -113,7 +113,9 @@ def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors,
         best = int(order[0])
         margin = float(sims[f, best] - (sims[f, order[1]] if len(order) > 1 else 0.0))
         cos = float(sims[f, best])
-        about_it = (same is not None and same[f, best] >= SAME_TOPICS) or overlap(fact, problems[best].text) >= SAME_WORDING
+        about_it = ((same is not None and same[f, best] >= SAME_TOPICS)
+                    or overlap(fact, problems[best].text) >= SAME_WORDING
+                    or bool(shared_words(fact, problems[best].text)))
         if not ((cos >= MATCH_COSINE and margin >= MATCH_MARGIN)
                 or (cos >= NEAR_COSINE and margin >= NEAR_MARGIN and about_it)):
             continue
@@ -128,6 +130,16 @@ def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors,
         (entry.done if progress else entry.persist).append(fact)
         entry.status = "partial" if entry.persist else "rectified"
     return out
+
+
+def shared_words(a: str, b: str) -> set[str]:
+    """Words two texts share that name a thing (充电桩, 中心组, 大班额), not the genre's
+    common words (反映, 问题, 工作)."""
+    from .retrieve import _jieba
+
+    generic = set(rules()["generic_words"])
+    words = lambda t: {w for w in _jieba().lcut(t) if len(w) >= 2 and w not in generic and not re.search(r"\d", w)}
+    return words(a) & words(b)
 
 
 def rectification_paragraphs(progress: list[Progress]) -> list[Paragraph]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import gradio as gr
 
 from .errors import InputError
-from .plan import split_facts
+from .facts import split_facts
 from .render import section_titles
 from .settings import Settings
 from .store import DraftRecord, browser_secret, new_owner
@@ -99,6 +99,20 @@ class UI:
             self.ws.last_year_summary(rec),
             rec.last_year_role or None,
             rec.last_year_year,
+            *self._fact_view(rec),
+        ]
+
+    def _fact_view(self, rec: DraftRecord):
+        """The fact plan: each fact, its kind, where it went and why; and the pickers."""
+        facts = rec.draft.facts if rec.draft else []
+        rows = [[f.text, f.kind.label, f.label, f.kind_reason if f.destination != "problems" else f.reason]
+                for f in facts]
+        texts = [f.text for f in facts]
+        targets = self.ws.fact_targets(rec)
+        return [
+            gr.update(value=rows or [["（生成初稿后，这里列出每条具体情况的归类）", "", "", ""]]),
+            gr.update(choices=texts, value=texts[0] if texts else None),
+            gr.update(choices=targets, value=None),
         ]
 
     def _repeats(self, rec: DraftRecord) -> str:
@@ -115,16 +129,23 @@ class UI:
 
     def _sources(self, rec: DraftRecord) -> str:
         if not rec.draft:
-            return "生成初稿后，这里列出每段文字参考了哪些往年材料和素材。"
-        lines = []
-        kinds = {"corpus": "往年材料", "phrasebank": "素材库", "fact": "您提供的事实", "llm": "大模型"}
+            return "生成初稿后，这里列出每段文字的依据：您提供的事实、本产品的素材库，以及可供对照阅读的往年材料。"
+        lines = ["文字由素材库和您提供的事实写成；往年材料是其他单位的文字，只用来确定方面和主题，列在这里供您对照阅读，没有照搬。", ""]
 
         def describe(p) -> str:
             refs = []
             for s in p.sources:
-                where = f"{s.source}（{s.year}年）" if s.source else kinds.get(s.kind, s.kind)
-                refs.append(f"{kinds.get(s.kind, s.kind)}：{where if s.kind == 'corpus' else s.text[:40]}")
-            return "；".join(refs)
+                if s.kind == "fact":
+                    refs.append(f"您提供的事实：{s.text[:40]}")
+                elif s.kind in ("reference", "corpus"):
+                    refs.append(f"参考往年材料：{s.source or '语料'}（{s.year or '?'}年）")
+                elif s.kind == "llm":
+                    refs.append("大模型")
+                elif s.kind == "lastyear":
+                    refs.append("上年度材料")
+            if any(s.kind == "phrasebank" for s in p.sources):
+                refs.insert(0, "素材库")
+            return "；".join(dict.fromkeys(refs))
 
         for dim in rec.draft.problems:
             lines.append(f"**{dim.heading}**")
@@ -163,10 +184,13 @@ class UI:
         return self.ws.save_request(owner, rid, req).id
 
     def on_structure(self, role, unit, post, year, meeting, notice, dims, facts):
+        """The 方面 list and, before any draft, how each fact will be used."""
         req = self._request_from(role, unit, post, year, meeting, notice, "", facts)
-        s = self.ws.structure(req)
+        plan = self.ws.preview(req)
+        s = plan.structure
         note = f"**方面清单来源**：{s.reason}" + ("（推测，请核对）" if s.guess else "")
-        return "\n".join(s.dimensions), note
+        rows = [[f.text, f.kind.label, f.label, f.reason or f.kind_reason] for f in plan.facts]
+        return "\n".join(s.dimensions), note, gr.update(value=rows or [["（没有填写具体情况：事例处将留【待补充】）", "", "", ""]])
 
     def on_known(self, label):
         for m in self.registry:
@@ -178,9 +202,9 @@ class UI:
         rec = self._record(owner, rid)
         req = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
         if req.year is None:
-            from .workspace import _default_year
+            from .structure import default_year
 
-            req = req.model_copy(update={"year": _default_year()})
+            req = req.model_copy(update={"year": default_year()})
         rec.chat.append(_turn("user", "按左侧信息生成初稿"))
         last = None
         for rec, _msg in self.ws.draft(rec, req):
@@ -274,6 +298,16 @@ class UI:
                          + (f" 建议：{f.suggestion}" if f.suggestion else ""))
         return "\n".join(lines)
 
+    def on_move_fact(self, owner, rid, fact, target):
+        rec = self._record(owner, rid)
+        if not fact or not target:
+            gr.Warning("请先选择一条事实和要调整到的位置。")
+            return [*self._view(rec), self._history(owner, rec.id)]
+        rec, msg = self.ws.move_fact(rec, fact, target)
+        rec.chat.append(_turn("assistant", msg))
+        self.store.save(rec)
+        return [*self._view(rec), self._history(owner, rec.id)]
+
     def on_check_repeats(self, owner, rid):
         rec = self.ws.check_repeats(self._record(owner, rid))
         return self._repeats(rec)
@@ -355,7 +389,7 @@ class UI:
                                 dims_note = gr.Markdown()
                                 facts = gr.Textbox(label="本年度具体情况", lines=6, placeholder=FACTS_HINT, elem_id="req-facts")
                                 with gr.Row():
-                                    b_structure = gr.Button("识别方面清单")
+                                    b_structure = gr.Button("识别方面和事实归类", elem_id="btn-structure")
                                     b_draft = gr.Button("生成初稿", variant="primary", elem_id="btn-draft")
                             chatbot = gr.Chatbot(label="对话", height=380, buttons=["copy"], elem_id="chat",
                                                  feedback_options=None, placeholder="在下面输入您的需求或修改意见。")
@@ -365,6 +399,13 @@ class UI:
                         with gr.Column(scale=7):
                             title = gr.Markdown(elem_id="doc-title")
                             count = gr.Markdown(elem_id="doc-count")
+                            with gr.Accordion("事实归类（每条具体情况写在哪里，可调整）", open=True):
+                                fact_table = gr.Dataframe(headers=["具体情况", "类型", "写在", "理由"],
+                                                          interactive=False, wrap=True, elem_id="fact-plan")
+                                with gr.Row():
+                                    fact_pick = gr.Dropdown([], label="选择一条具体情况", scale=3, elem_id="fact-pick")
+                                    fact_target = gr.Dropdown([], label="调整为", scale=3, elem_id="fact-target")
+                                    b_move = gr.Button("调整并重写相关部分", scale=1, elem_id="btn-move-fact")
                             boxes = {}
                             regen = {}
                             for key, label in SECTION_LABELS.items():
@@ -428,7 +469,8 @@ class UI:
             req_inputs = [role, unit, post, year, meeting, notice, dims, facts]
             view = [rid, role, unit, post, year, meeting, notice, dims, facts, dims_note, chatbot, title, count,
                     boxes["preamble"], boxes["rectification"], boxes["problems"], boxes["causes"],
-                    boxes["measures"], full, dim_pick, sources, repeats, last_summary, last_role, last_year_box]
+                    boxes["measures"], full, dim_pick, sources, repeats, last_summary, last_role, last_year_box,
+                    fact_table, fact_pick, fact_target]
             with_history = [*view, history]
 
             demo.load(self.on_load, [owner, last], [owner, last, *with_history])
@@ -440,7 +482,7 @@ class UI:
                 comp.change(self.on_request_input, [owner, rid, *req_inputs], rid,
                             trigger_mode="always_last", show_progress="hidden")
             known.change(self.on_known, known, [year, meeting, dims, dims_note])
-            b_structure.click(self.on_structure, req_inputs, [dims, dims_note])
+            b_structure.click(self.on_structure, req_inputs, [dims, dims_note, fact_table])
             b_draft.click(self.on_draft, [owner, rid, *req_inputs], with_history)
             for trigger in (b_send.click, chat_in.submit):
                 trigger(self.on_chat, [owner, rid, chat_in], [chat_in, *with_history])
@@ -459,6 +501,7 @@ class UI:
                 comp.change(self.on_last_meta, [owner, rid, last_role, last_year_box], last_summary)
             b_revise.click(self.on_revise, [owner, rid, *req_inputs], with_history)
             b_repeats.click(self.on_check_repeats, [owner, rid], repeats)
+            b_move.click(self.on_move_fact, [owner, rid, fact_pick, fact_target], with_history)
             b_audit.click(self.on_audit, [owner, rid], audit_md)
             b_open.click(self.on_open, [owner, history], [rid, *view, history])
             b_new.click(self.on_new, owner, [rid, *view, history])

@@ -15,14 +15,19 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-_SHARED: "weakref.WeakKeyDictionary[Embeddings, Vectors]" = weakref.WeakKeyDictionary()
+# By the embeddings object's id (langchain's embeddings are pydantic models: not hashable),
+# with a weak reference to tell a live object from a new one at a reused address.
+_SHARED: "dict[int, tuple[weakref.ref, Vectors]]" = {}
 
 
 def shared(embeddings: Embeddings) -> "Vectors":
     """The process's cache for this model: every drafter on the same model shares it."""
-    v = _SHARED.get(embeddings)
-    if v is None:
-        v = _SHARED[embeddings] = Vectors(embeddings)
+    entry = _SHARED.get(id(embeddings))
+    if entry is not None and entry[0]() is embeddings:
+        return entry[1]
+    v = Vectors(embeddings)
+    key = id(embeddings)
+    _SHARED[key] = (weakref.ref(embeddings, lambda _: _SHARED.pop(key, None)), v)
     return v
 
 

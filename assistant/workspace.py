@@ -14,9 +14,11 @@ from .errors import InputError
 from .render import cn_number, section_text, section_titles
 from .settings import Settings
 from .store import ChatTurn, DraftRecord, DraftStore, RepeatView
-from .structure import choose_structure, load_registry
-from .types import Draft, Request, Role, Structure
+from .structure import choose_structure, default_year, load_registry
+from .types import Draft, FactChoice, FactKind, Request, Role, Structure
 
+PROGRESS_TARGET = "成效（写进前言或整改情况，不作为问题）"
+CONTEXT_TARGET = "背景（不写成事例）"
 SECTION_LABELS = {
     "preamble": "前言",
     "rectification": "上年度整改落实情况",
@@ -163,6 +165,12 @@ class Workspace:
             req, registry=load_registry(self.settings.data_dir / "meetings.yaml"),
             corpus_materials=self.drafter.index.materials_list())
 
+    def preview(self, req: Request):
+        """The plan of a request before drafting: its structure and how each fact is read."""
+        if req.year is None:
+            req = req.model_copy(update={"year": default_year()})
+        return self.drafter.plan(req)[0]
+
     def _say(self, record: DraftRecord, role: str, content: str) -> None:
         record.chat.append(ChatTurn(role=role, content=content))
 
@@ -249,6 +257,43 @@ class Workspace:
             record.texts[key] = section_text(new, key)
         self.store.save(record)
 
+    # --- the fact plan ----------------------------------------------------------------
+    def fact_targets(self, record: DraftRecord) -> list[str]:
+        """Where the user may put a fact: under a 方面 as a problem, as progress, as context."""
+        dims = record.draft.structure.dimensions if record.draft else []
+        return [f"问题：{d}" for d in dims] + [PROGRESS_TARGET, CONTEXT_TARGET]
+
+    def move_fact(self, record: DraftRecord, fact: str, target: str) -> tuple[DraftRecord, str]:
+        """The user's decision about one fact (another 方面, or another kind); only the parts
+        whose facts change are drafted again."""
+        if record.draft is None:
+            return record, "还没有初稿，请先生成初稿。"
+        if fact not in record.request.facts:
+            return record, f"没有找到这条事实：{fact}"
+        if target.startswith("问题："):
+            choice = FactChoice(text=fact, kind=FactKind.PROBLEM, dimension=target.removeprefix("问题："))
+        elif target == PROGRESS_TARGET:
+            choice = FactChoice(text=fact, kind=FactKind.PROGRESS)
+        elif target == CONTEXT_TARGET:
+            choice = FactChoice(text=fact, kind=FactKind.CONTEXT)
+        else:
+            return record, f"无法识别的位置：{target}"
+        req = record.request.model_copy(update={
+            "choices": [c for c in record.request.choices if c.text != fact] + [choice]})
+        new, changed = self.drafter.redraft(record.draft, req, self.context(record))
+        record.request = req
+        if changed == ["all"]:
+            record.draft = new
+            self._sync_texts(record, new)
+            self.store.save(record)
+            return record, f"已调整“{fact}”，并按新的归类重新起草。"
+        for key in changed:
+            self._apply(record, new, key)
+        record.draft = new
+        self.store.save(record)
+        parts = "、".join(self.label(record, k) for k in changed) or "（无需改动）"
+        return record, f"已把“{fact}”调整为“{target}”，重写了：{parts}。"
+
     def label(self, record: DraftRecord, key: str) -> str:
         if key.startswith("problems:") and record.draft:
             return record.draft.problems[int(key.split(":")[1])].name
@@ -285,7 +330,7 @@ class Workspace:
                     yield record, reply
                     return
                 if req.year is None:
-                    req = req.model_copy(update={"year": _default_year()})
+                    req = req.model_copy(update={"year": default_year()})
                 yield from self.draft(record, req)
                 return
             if cmd.kind == "role":
@@ -364,6 +409,7 @@ class Workspace:
         parts = [record.draft.title, record.texts.get("preamble", "")]
         for key, heading in section_titles(record.draft):
             parts += [heading, record.texts.get(key, "")]
+        parts.append(record.draft.closing)
         return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
 
     def export(self, record: DraftRecord, fmt: str) -> Path:
@@ -416,15 +462,6 @@ def _progress(key: str, draft: Draft) -> str:
     return {"preamble": "已写好前言", "causes": "已写好原因剖析", "measures": "已写好整改措施",
             "done": "完成"}.get(key, key)
 
-
-def _default_year() -> int:
-    """The 年度 a writer means when they give none."""
-    import datetime
-
-    # Meetings run from December to February: from October on, this year's is being
-    # prepared; before that, last year's.
-    today = datetime.date.today()
-    return today.year if today.month >= 10 else today.year - 1
 
 
 def role_of(value: str) -> Role:

@@ -100,7 +100,7 @@ def test_collective_draft_speaks_as_the_group(drafter):
     text = to_text(d)
     assert voice_ok(text, Role.BANZI), "a 班子 draft must not speak as one person"
     assert "我代表领导班子" in d.preamble.text
-    assert d.title.startswith("区教育局领导班子")
+    assert d.title.startswith("区教育局党组领导班子")  # the unit names its party organisation
 
 
 def test_causes_and_measures_answer_what_was_drafted(drafter):
