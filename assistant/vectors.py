@@ -27,7 +27,7 @@ def shared(embeddings: Embeddings) -> "Vectors":
         return entry[1]
     v = Vectors(embeddings)
     key = id(embeddings)
-    _SHARED[key] = (weakref.ref(embeddings, lambda _: _SHARED.pop(key, None)), v)
+    _SHARED[key] = (weakref.ref(embeddings, lambda _, k=key, d=_SHARED: d.pop(k, None)), v)
     return v
 
 

@@ -54,7 +54,8 @@ def test_every_prompt_renders_with_its_declared_variables():
     values = dict(role="个人", role_label="个人", meeting="民主生活会", year=2023, congress="党的二十大精神",
                   campaign="主题教育", unit="区教育局", post="主任", dimensions=["理论学习"], dimension="理论学习",
                   n_items=2, facts=["事实一"], references=["参考一"], avoid=[], problems="问题", n_causes=3,
-                  causes=["原因一"], instruction="改得更深刻", text="（一）原文。")
+                  causes=["原因一"], instruction="改得更深刻", text="（一）原文。", powers_note="", progress=["成效一"],
+                  writer="班子成员", collective=False, subject="我")
     assert set(prompts.names()) >= {"system", "preamble", "problems", "causes", "measures", "revise"}
     for name in prompts.names():
         declared = prompts.variables(name)

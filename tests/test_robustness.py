@@ -674,11 +674,7 @@ class Recording(BaseHTTPRequestHandler):
         return "（一）强化理论武装。每月自学不少于8小时。\n（二）践行宗旨意识。每季度走访基层2次。"
 
 
-def _reference_blocks(text: str) -> list[str]:
-    return re.findall(r"<<<参考资料\n(.*?)参考资料>>>", text, re.S)
-
-
-def test_injected_material_stays_quoted_and_the_key_never_leaves(tmp_path, embeddings, model_path):
+def test_injected_material_never_reaches_the_model_and_the_key_never_leaves(tmp_path, embeddings, model_path):
     from assistant.draft import Drafter
     from assistant.index import Index
     from assistant.ingest import ingest_paths
@@ -718,16 +714,14 @@ def test_injected_material_stays_quoted_and_the_key_never_leaves(tmp_path, embed
     assert systems(injected) == systems(clean)
     assert not any(INJECTION in s for s in systems(injected))
 
-    carrying = [r for r in injected if INJECTION in r["raw"]]
-    assert carrying, "the injected material was never retrieved: the test would prove nothing"
-    for r in carrying:
-        for m in r["body"]["messages"]:
-            if INJECTION not in m["content"]:
-                continue
-            assert m["role"] == "user"
-            outside = re.sub(r"<<<参考资料\n.*?参考资料>>>", "", m["content"], flags=re.S)
-            assert INJECTION not in outside, "injected text outside the quoted reference block"
-            assert any(INJECTION in b for b in _reference_blocks(m["content"]))
+    # Other units' materials are never sent to the model (they find the structure and the
+    # topics; the wording is the phrase bank's and the user's), so an instruction hidden in
+    # one cannot reach it. The injected material is in the index: the drafter retrieves it
+    # as a reference the user may read.
+    assert not any(INJECTION in r["raw"] for r in injected), "corpus text was sent to the model"
+    assert any(INJECTION in h.text for h in Index(Settings(data_dir=tmp_path / "injected", embedding_model=model_path),
+                                                  embeddings=embeddings).search(INJECTION, k=5)), \
+        "the injected material is not in the index: the test would prove nothing"
 
     for r in clean + injected:
         assert key not in r["raw"]
