@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup browser run test bench clean
+.PHONY: setup browser run test eval bench clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,10 @@ browser:
 
 test: setup browser
 	$(BIN)/python -m pytest -q
+
+# The quality suite: every scenario of eval/scenarios drafted and read as a reviewer would.
+eval: setup
+	$(BIN)/python -m eval.run
 
 bench: setup
 	$(BIN)/python bench/run_all.py

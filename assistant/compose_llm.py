@@ -34,6 +34,11 @@ class LLMError(RuntimeError):
     """The model answered, but not with something usable (a refusal, an empty reply)."""
 
 
+class LLMRejected(LLMError):
+    """The model's text failed the hygiene checks: a case the user never gave, a number or
+    misconduct nobody reported, the wrong voice, another unit's work."""
+
+
 def make_chat_model(settings: Settings) -> BaseChatModel:
     """A chat model for the configured endpoint; imported only when one is configured."""
     if not settings.llm_base_url:
@@ -115,7 +120,7 @@ class LLMComposer:
     def _check(self, plan: Plan, text: str, facts: list[str], section: str) -> None:
         issues = hygiene.section_issues(text, plan.writer, facts, section)
         if issues:
-            raise LLMError("；".join(dict.fromkeys(issues[:3])))
+            raise LLMRejected("；".join(dict.fromkeys(issues[:3])))
 
     def _powers_note(self, plan: Plan) -> str:
         w = plan.writer

@@ -81,6 +81,7 @@ class Drafter:
         self.settings = settings
         self.index = index
         self.vec = shared(index.embeddings)
+        self.vec.load(settings.vector_cache)  # the bank's vectors from an earlier run, if any
         self.reader = FactReader(self.vec)
         self.offline = OfflineComposer(index, self.vec)
         self.llm: Composer | None = None
@@ -151,7 +152,11 @@ class Drafter:
         try:
             return llm_call(), None
         except Exception as e:  # any failure of the endpoint falls back, never loses the draft
+            from .compose_llm import LLMRejected
+
             reason = _failure_reason(e)
+            if isinstance(e, LLMRejected):
+                return offline_call(), f"“{key}”部分大模型写的内容没有通过检查（{reason}），已改用离线方式生成。"
             return offline_call(), f"“{key}”部分大模型生成失败（{reason}），已改用离线方式生成。"
 
     def stream(self, req: Request, variant: int = 0, ctx: Context | None = None) -> Iterator[DraftEvent]:

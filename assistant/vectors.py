@@ -54,6 +54,7 @@ class Vectors:
         self._q: dict[str, np.ndarray] = {}
         self._p: dict[str, np.ndarray] = {}
         self._disk: dict[str, np.ndarray] = {}  # from `load`, by kind and hash of the text
+        self._loaded: set[Path] = set()
 
     def _fill(self, cache: dict[str, np.ndarray], prefix: str, texts: list[str], embed) -> None:
         todo = []
@@ -79,6 +80,9 @@ class Vectors:
 
     def load(self, path: Path) -> int:
         """Vectors saved by `save` for the same model; returns how many were read."""
+        if path in self._loaded:
+            return len(self._disk)
+        self._loaded.add(path)
         try:
             with np.load(path) as data:
                 self._disk.update(zip((str(k) for k in data["keys"]), data["vectors"]))

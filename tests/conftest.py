@@ -32,11 +32,16 @@ def embeddings(model_path):
     return load_embeddings(Settings(embedding_model=model_path))
 
 
+# The phrase bank's and the prototypes' vectors, kept between test runs like `make run`
+# keeps them in data/cache: the first run embeds them, later ones read them.
+VECTORS = ROOT / ".cache" / "vectors"
+
+
 @pytest.fixture
 def settings(tmp_path, model_path):
     from assistant.settings import Settings
 
-    return Settings(data_dir=tmp_path / "data", embedding_model=model_path)
+    return Settings(data_dir=tmp_path / "data", embedding_model=model_path, cache_dir=VECTORS)
 
 
 @pytest.fixture
@@ -50,7 +55,7 @@ def index(settings, embeddings):
 def corpus_settings(tmp_path_factory, model_path):
     from assistant.settings import Settings
 
-    return Settings(data_dir=tmp_path_factory.mktemp("corpus-data"), embedding_model=model_path)
+    return Settings(data_dir=tmp_path_factory.mktemp("corpus-data"), embedding_model=model_path, cache_dir=VECTORS)
 
 
 @pytest.fixture(scope="session")
@@ -59,9 +64,12 @@ def corpus_index(corpus_settings, embeddings):
     from assistant.index import Index
     from assistant.ingest import ingest_paths
 
+    from assistant.draft import Drafter
+
     idx = Index(corpus_settings, embeddings=embeddings)
     results = list(ingest_paths([CORPUS], idx))
     assert len(results) == 5
+    Drafter(corpus_settings, idx).warm_up()  # the bank's vectors, shared by every drafter after
     return idx
 
 
@@ -69,6 +77,7 @@ def corpus_index(corpus_settings, embeddings):
 def cli_env(settings, model_path) -> dict[str, str]:
     env = dict(os.environ)
     env["DUIZHAO_DATA_DIR"] = str(settings.data_dir)
+    env["DUIZHAO_CACHE_DIR"] = str(VECTORS)
     env["DUIZHAO_EMBEDDING_MODEL"] = model_path
     env["PYTHONPATH"] = str(ROOT)
     return env

@@ -117,6 +117,7 @@ def test_refusal_falls_back(corpus_index, base_settings):
 class Stub(BaseHTTPRequestHandler):
     delay = 0.0
     requests: list = []
+    answer = staticmethod(canned)  # what the "model" says to each task
 
     def log_message(self, *a):
         pass
@@ -132,7 +133,7 @@ class Stub(BaseHTTPRequestHandler):
         type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
         time.sleep(type(self).delay)
         task = body["messages"][-1]["content"]
-        answer = canned(task)
+        answer = type(self).answer(task)
         self.send_response(200)
         if body.get("stream"):
             self.send_header("Content-Type", "text/event-stream")
@@ -157,6 +158,7 @@ class Stub(BaseHTTPRequestHandler):
 def stub():
     Stub.requests = []
     Stub.delay = 0.0
+    Stub.answer = staticmethod(canned)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
@@ -183,6 +185,32 @@ def test_openai_wire_streaming(corpus_index, base_settings, stub):
     system = problems_req["body"]["messages"][0]["content"]
     assert problems_req["body"]["messages"][0]["role"] == "system" and "以个人口吻" in system
     assert "<<<参考资料" in problems_req["body"]["messages"][-1]["content"]
+
+
+def test_the_plan_goes_to_the_model_and_an_invented_case_comes_back_refused(corpus_index, base_settings, stub):
+    """The prompt carries each fact with its 方面 and kind; a case the user never gave (here a
+    confession of misconduct) is caught by the same hygiene checks and that 方面 is drafted
+    offline, with a note saying why."""
+    progress = "全年学习笔记达到2万字"
+
+    def inventing(task: str) -> str:
+        if "【任务：problems】" in task and "“廉洁自律”" in task:
+            return ("一是执行八项规定不够严格。比如，今年有3次公务接待超标准，还有1次公车私用。\n"
+                    "二是廉洁意识有所放松。比如，【待补充：具体事例】。")
+        return canned(task)
+
+    Stub.answer = staticmethod(inventing)
+    drafter = Drafter.from_settings(llm_settings(base_settings, stub), corpus_index, use_llm=True)
+    d = drafter.draft(req(facts=[*FACTS, progress]))
+    text = to_text(d)
+    assert "公车私用" not in text and "超标准" not in text
+    assert any("廉洁自律" in n and "离线" in n and "事例不是您提供的事实" in n for n in d.notes)
+    assert [p.name for p in d.problems] == SIX and all(p.items for p in d.problems)
+    theory = next(r["body"]["messages"][-1]["content"] for r in Stub.requests
+                  if "【任务：problems】" in r["body"]["messages"][-1]["content"] and "“理论学习”" in r["body"]["messages"][-1]["content"])
+    assert "今年有2次理论学习中心组学习因出差缺席" in theory.split("不要把成效写成问题")[0]  # its fact, under its 方面
+    assert progress in theory.split("不要把成效写成问题")[1]  # and the progress, as what must not be a problem
+    assert progress not in "".join(i.text for p in d.problems for i in p.items)
 
 
 def test_endpoint_timeout_falls_back_and_keeps_the_draft(corpus_index, base_settings, stub):

@@ -74,6 +74,7 @@ def time_limit(seconds: float):
 
 def child_env(data_dir: Path, model_path: str, **extra) -> dict[str, str]:
     return dict(os.environ, DUIZHAO_DATA_DIR=str(data_dir), DUIZHAO_EMBEDDING_MODEL=model_path,
+                DUIZHAO_CACHE_DIR=str(ROOT / ".cache" / "vectors"),
                 PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", **extra)
 
 

@@ -38,6 +38,7 @@ def free_port() -> int:
 
 def start_server(data_dir: Path, model_path: str, port: int) -> subprocess.Popen:
     env = dict(os.environ, DUIZHAO_DATA_DIR=str(data_dir), DUIZHAO_PORT=str(port),
+               DUIZHAO_CACHE_DIR=str(ROOT / ".cache" / "vectors"),
                DUIZHAO_EMBEDDING_MODEL=model_path, DUIZHAO_CORPUS_DIR=str(ROOT / "corpus"),
                PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
@@ -280,4 +281,45 @@ def test_audit_checklist_beside_the_draft(server, browser):
     assert "三个意识" in report and "四个意识" in report
     assert "待补充" in report  # the placeholders left for the writer are listed
     ui.shot("05-audit.png")
+    ui.close()
+
+
+def block(problems_text: str, name: str) -> str:
+    """The text of one 方面 in the problems box."""
+    import re
+
+    parts = re.split(r"^（[一二三四五六七八九十]+）在(.+?)方面$", problems_text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2])).get(name, "")
+
+
+def test_the_fact_plan_is_shown_and_moving_a_fact_redrafts_it_there(server, browser):
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.get_by_label("个人", exact=True).check()
+    ui.box("req-unit").fill("某县统计局")
+    ui.page.locator("#req-post textarea, #req-post input").first.fill("副局长")
+    p.locator("#req-year input").fill("2023")
+    ui.choose("req-meeting", "专题民主生活会")
+    fact = "全年到基层调研只有4次，多数时候听汇报"
+    ui.box("req-facts").fill(f"{fact}\n学习笔记达到2万字\n分管综合科和办公室")
+    # before any draft: how each fact will be used
+    p.locator("#btn-structure").click()
+    p.locator("#fact-plan").get_by_text("学习笔记达到2万字").first.wait_for(timeout=60000)
+    plan = p.locator("#fact-plan").inner_text()
+    assert "问题 · 工作作风" in plan and "成效" in plan and "背景" in plan
+    p.locator("#btn-draft").click()
+    ui.wait_text("sec-measures", "（三）")
+    before = ui.text("sec-problems")
+    assert fact in block(before, "工作作风") and fact not in block(before, "担当作为")
+    ui.shot("06-facts.png")
+
+    ui.choose("fact-pick", fact)
+    ui.choose("fact-target", "问题：担当作为")
+    p.locator("#btn-move-fact").click()
+    p.locator("#chat").get_by_text("重写了").first.wait_for(timeout=120000)
+    after = ui.text("sec-problems")
+    assert fact in block(after, "担当作为") and fact not in block(after, "工作作风")
+    # what did not change stays as it was
+    assert block(after, "理论学习") == block(before, "理论学习")
+    assert "您指定的方面" in p.locator("#fact-plan").inner_text()
     ui.close()

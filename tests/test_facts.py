@@ -1,0 +1,131 @@
+"""Facts as typed objects: each line the user gives is read as a problem, progress or
+context, and a problem goes under the 方面 a reviewer expects — under every year's list —
+on the real e5 model. The lines here are written for these tests, apart from eval/."""
+
+import pytest
+
+from assistant import content
+from assistant.chat import extract_request
+from assistant.facts import FactReader, read_facts, split_facts
+from assistant.structure import choose_structure
+from assistant.types import FactChoice, FactKind, Request, Role
+from assistant.vectors import shared
+
+SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
+
+
+@pytest.fixture(scope="module")
+def reader(embeddings):
+    return FactReader(shared(embeddings))
+
+
+def kinds(reader, lines):
+    return [k.kind for k in reader.kinds(lines)]
+
+
+def test_progress_is_read_as_progress_even_when_it_sounds_negative(reader):
+    progress = ["全年没有缺席一次支部组织生活", "学习笔记达到3万字", "群众来电投诉比上年下降40%",
+                "未发生一起安全生产事故", "窗口办件按时办结率达到100%", "修订了机关请销假制度并严格执行"]
+    assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
+
+
+def test_problems_and_context_are_told_apart(reader):
+    problems = ["全年到村里调研只有5次", "有2次中心组学习因开会缺席", "食堂午餐排队要20分钟以上",
+                "分管的科室有1名干部上班时间经常离岗", "集体经济年收入下降到4万元"]
+    context = ["分管财务和后勤", "2025年4月调任现职", "全局共有干部职工86人"]
+    assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
+    assert kinds(reader, context) == [FactKind.CONTEXT] * len(context)
+
+
+def test_every_fact_has_a_reason_the_user_can_read(reader, embeddings):
+    req = Request(role=Role.GEREN, year=2023, meeting="专题民主生活会",
+                  facts=["全年到村里调研只有5次", "学习笔记达到3万字", "分管财务和后勤"])
+    facts = read_facts(req, SIX_2023, shared(embeddings), reader)
+    assert [f.destination for f in facts] == ["problems", "preamble", "context"]
+    assert all(f.reason and f.kind_reason for f in facts)
+    assert facts[0].dimension == "工作作风" and "工作作风" in facts[0].reason
+    assert facts[0].topics[0] == "research"
+
+
+@pytest.mark.parametrize("year,meeting,expected", [
+    (2023, "专题民主生活会", "廉洁自律"),
+    (2025, "民主生活会", "带头敬畏人民、敬畏组织、敬畏法纪"),
+    (2016, "民主生活会", "作风建设"),
+])
+def test_the_same_fact_lands_where_each_years_list_puts_it(reader, embeddings, year, meeting, expected):
+    """公车 is one's own 廉洁 in 2023, 敬畏法纪 in 2025, 作风建设 (四风) in 2016."""
+    req = Request(role=Role.GEREN, year=year, meeting=meeting, facts=["公务用车节假日停放不规范，有1次用公车办私事"])
+    dims = choose_structure(req).dimensions
+    fact = read_facts(req, dims, shared(embeddings), reader)[0]
+    assert fact.kind == FactKind.PROBLEM and fact.dimension == expected
+
+
+@pytest.mark.parametrize("line,dimension", [
+    ("局党组会议研究人事调整时没有听取派驻纪检组意见", "带头严守政治纪律和政治规矩、维护党的团结统一"),
+    ("分管领域1名干部违规收受服务对象礼品，被给予诫勉", "带头履行全面从严治党政治责任"),
+    ("市里部署的营商环境整改任务，我局到年底还有2项没有完成", "带头严守政治纪律和政治规矩、维护党的团结统一"),
+    ("招商引资到位资金只完成年度任务的60%", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
+])
+def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimension):
+    """A subordinate's misconduct is 管党治党, a decision without the 纪检组 is 政治纪律, a
+    superior's task not done is political execution, a missed target is 担当 (2024 list)."""
+    req = Request(role=Role.BANZI, year=2024, facts=[line])
+    dims = choose_structure(req).dimensions
+    assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dimension
+
+
+def test_the_users_choice_wins(reader, embeddings):
+    line = "全年到村里调研只有5次"
+    req = Request(role=Role.GEREN, year=2023, meeting="专题民主生活会", facts=[line],
+                  choices=[FactChoice(text=line, kind=FactKind.PROBLEM, dimension="担当作为")])
+    fact = read_facts(req, SIX_2023, shared(embeddings), reader)[0]
+    assert fact.dimension == "担当作为" and fact.user_set and fact.reason == "您指定的方面"
+    req = req.model_copy(update={"choices": [FactChoice(text=line, kind=FactKind.CONTEXT)]})
+    fact = read_facts(req, SIX_2023, shared(embeddings), reader)[0]
+    assert fact.kind == FactKind.CONTEXT and fact.destination == "context"
+
+
+def test_split_facts_keeps_numbers_and_names_verbatim():
+    text = "1. 全年调研只有4次；\n（2）“三会一课”缺席2次。\n- 2025年3月到任\n\n"
+    assert split_facts(text) == ["全年调研只有4次", "“三会一课”缺席2次", "2025年3月到任"]
+
+
+# --- who writes, for which meeting ------------------------------------------------------
+
+@pytest.mark.parametrize("role,meeting,year,first,count", [
+    ("个人", "组织生活会", 2024, "政治信仰", 6),
+    ("支部", "组织生活会", 2024, "政治信仰", 6),
+    ("个人", "专题组织生活会", 2024, "政治纪律", 6),
+    ("班子", "专题组织生活会", 2023, "组织开展主题教育", 6),
+    ("班子", "组织生活会", 2025, "发挥政治引领作用", 6),
+    ("个人", "民主生活会", 2025, "带头强化政治忠诚、提高政治能力", 5),
+])
+def test_roles_and_meetings_pick_their_list(role, meeting, year, first, count):
+    s = choose_structure(Request(role=Role(role), meeting=meeting, year=year))
+    assert s.dimensions[0] == first and len(s.dimensions) == count
+
+
+def test_a_branch_meeting_never_gets_a_leadership_list():
+    s = choose_structure(Request(role=Role.GEREN, meeting="组织生活会"))  # no year: the one being prepared
+    assert s.dimensions[:3] == ["政治信仰", "党员意识", "理论学习"]
+
+
+def test_every_list_of_the_registry_gives_every_topic_a_home(embeddings):
+    from assistant.facts import dimension_weights
+    from assistant.structure import load_registry
+
+    for m in load_registry():
+        w = dimension_weights(list(m.dimensions), shared(embeddings))
+        assert (w.max(axis=0) >= 0.5).all(), m.id
+        assert all(n in content.dimension_topics().dimensions for n in m.dimensions), m.id
+
+
+@pytest.mark.parametrize("message,role", [
+    ("我是局领导班子成员，帮我写个人对照检查材料", Role.GEREN),
+    ("我是县教育局副局长，帮我写2025年民主生活会对照检查", Role.GEREN),
+    ("帮我写一份局党组领导班子2024年度民主生活会对照检查材料", Role.BANZI),
+    ("我是社区党支部的普通党员，帮我写2024年组织生活会对照检查", Role.GEREN),
+])
+def test_the_chat_understands_who_writes(message, role):
+    req, wants = extract_request(message, Request())
+    assert wants and req.role == role

@@ -1,0 +1,38 @@
+"""A fast share of the quality suite (`make eval` runs all of eval/scenarios): every fourth
+scenario, drafted offline on the real model and index, must meet the same targets — facts
+placed and read right, and not one leak, invented misconduct, voice error, contradiction,
+repeated cause or copied run."""
+
+import io
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT))
+from eval import checks, scenario  # noqa: E402
+from eval.run import report, run_one  # noqa: E402
+
+SUBSET = scenario.load()[::4]
+
+
+@pytest.fixture(scope="module")
+def drafter(corpus_index, corpus_settings):
+    from assistant.draft import Drafter
+
+    return Drafter(corpus_settings, corpus_index)
+
+
+def test_the_subset_is_a_real_share_of_the_suite():
+    everything = scenario.load()
+    assert len(everything) >= 40 and len(SUBSET) >= 10
+    assert {s.request.role for s in SUBSET} == {"班子", "个人"}
+    assert any(not s.expect.facts for s in everything) and any(s.last_year for s in SUBSET)
+
+
+def test_quality_subset_meets_the_targets(drafter):
+    results = [checks.check(s, run_one(drafter, s)) for s in SUBSET]
+    out = io.StringIO()
+    ok = report(results, 0, out)
+    assert ok, out.getvalue()
