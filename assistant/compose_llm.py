@@ -118,7 +118,8 @@ class LLMComposer:
         return reply
 
     def _check(self, plan: Plan, text: str, facts: list[str], section: str) -> None:
-        issues = hygiene.section_issues(text, plan.writer, facts, section)
+        known = facts + hygiene.request_words(plan.request, plan.structure.dimensions)
+        issues = hygiene.section_issues(text, plan.writer, known, section)
         if issues:
             raise LLMRejected("；".join(dict.fromkeys(issues[:3])))
 

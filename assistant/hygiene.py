@@ -180,6 +180,13 @@ def is_one_of(case: str, facts: list[str]) -> bool:
     return any(squash(f) in squash(case) or (fp := _pairs(f)) and len(fp & cp) / len(fp) >= 0.7 for f in facts)
 
 
+def request_words(req, dimensions: list[str]) -> list[str]:
+    """What the writer told us besides the facts (unit, post, meeting, year, the 方面): the
+    draft may say these without it being an invented fact."""
+    year = [f"{req.year}年度", f"{req.year}年"] if req.year else []
+    return [w for w in (req.unit, req.post, req.meeting, *year, *dimensions) if w]
+
+
 def section_issues(text: str, writer, facts: list[str], section: str) -> list[str]:
     """What a strict reviewer would refuse in a drafted section, in Chinese: a case that is
     not one of the user's facts, a number or misconduct nobody reported, the wrong voice,

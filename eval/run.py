@@ -78,17 +78,18 @@ def evaluate(pattern: str = "*", show: str | None = None, out=sys.stdout) -> tup
     return results, ok
 
 
-def report(results, seconds: float, out=sys.stdout) -> bool:
+def report(results, seconds: float, out=sys.stdout, targets: dict | None = None) -> bool:
     from .checks import METRICS
 
+    targets = targets or TARGETS
     facts = sum(r.facts for r in results)
     placed = sum(r.placed for r in results)
     kinds = sum(r.kinds_ok for r in results)
     structure = sum(r.structure_ok for r in results)
     placement, kind = placed / max(facts, 1), kinds / max(facts, 1)
     rows = [("方面清单正确", f"{structure}/{len(results)}", structure == len(results)),
-            ("事实归类准确率", f"{placement:.1%}（{placed}/{facts}）", placement >= TARGETS["placement"]),
-            ("事实类型准确率", f"{kind:.1%}（{kinds}/{facts}）", kind >= TARGETS["kind"])]
+            ("事实归类准确率", f"{placement:.1%}（{placed}/{facts}）", placement >= targets["placement"]),
+            ("事实类型准确率", f"{kind:.1%}（{kinds}/{facts}）", kind >= targets["kind"])]
     for key, name in METRICS.items():
         n = sum(r.count(key) for r in results)
         rows.append((name, str(n), n == 0))

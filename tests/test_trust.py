@@ -93,7 +93,7 @@ def test_nothing_is_said_that_a_reviewer_would_refuse(drafter, corpus, kw):
     copied from another unit's material."""
     d = drafter.draft(req(**kw))
     plan_writer = drafter.plan(d.request)[0].writer
-    facts = d.request.facts
+    facts = d.request.facts + hygiene.request_words(d.request, d.structure.dimensions)
     sections = {
         "preamble": d.preamble.text,
         "problems": "".join(i.text for p in d.problems for i in p.items),
