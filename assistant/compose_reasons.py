@@ -21,6 +21,9 @@ from .types import DimensionDraft, Paragraph, SourceRef
 from .vectors import Vectors
 
 JITTER = 0.02
+# A remedy none of whose words the fact uses must be this near in meaning (e5 puts most
+# sentences of the genre above 0.8); otherwise the plain commitment of compose.yaml is used.
+REMEDY_FIT = 0.88
 
 
 def _fresh(pool: list[Cand], plan: Plan, used) -> list[Cand]:
@@ -115,7 +118,7 @@ def remedy_text(vec: Vectors, plan: Plan, fact: str, topics: list[str], rng: ran
         scores = pv @ vec.queries([fact])[0] + np.array([0.03 * about_hits(c.entry, fact) + rng.uniform(0, JITTER)
                                                          for c in pool])
         best = pool[int(scores.argmax())]
-        if about_hits(best.entry, fact) or float(scores.max()) > 0.83:
+        if about_hits(best.entry, fact) or float(scores.max()) > REMEDY_FIT:
             used.ids.add(best.entry.id)  # one commitment is not pasted under two facts
             horizon, by = _deadline(plan, best.entry.horizon, fact)
             return _fill_remedy(plan, best.entry.text, fact, by, nxt, horizon), best.entry.id

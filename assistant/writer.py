@@ -95,8 +95,10 @@ class Writer:
 def self_name(unit: str) -> str:
     """How a material names its own unit inside a sentence: 我局, 我镇, 我院… (the full
     name belongs in the title, not in every sentence)."""
-    for pattern, short in content.units().self_names:
-        if re.search(pattern, unit or ""):
+    u = content.units()
+    base = re.sub("(?:" + "|".join(u.party_org_words) + ")(?:委员会)?$", "", unit or "")  # 某镇党委 -> 某镇
+    for pattern, short in u.self_names:
+        if re.search(pattern, base):
             return short
     return "本单位"
 
