@@ -18,7 +18,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 CACHE = ROOT / ".cache"
 
 # The targets of issue 10: the rates at least this, every count zero.
@@ -54,13 +55,14 @@ def run_one(d, s):
     return d.draft(req, ctx=ctx)
 
 
-def evaluate(pattern: str = "*", show: str | None = None, out=sys.stdout) -> tuple[list, bool]:
+def evaluate(pattern: str = "*", show: str | None = None, out=sys.stdout, folder: str = "scenarios",
+             d=None) -> tuple[list, bool]:
     from . import checks, scenario
 
-    scenarios = scenario.load(show or pattern)
+    scenarios = scenario.load(show or pattern, folder)
     if not scenarios:
         raise SystemExit(f"没有找到场景：{show or pattern}")
-    d = drafter()
+    d = d or drafter()
     results = []
     started = time.time()
     for s in scenarios:
@@ -74,11 +76,14 @@ def evaluate(pattern: str = "*", show: str | None = None, out=sys.stdout) -> tup
             print("\n".join(plan_lines(draft.facts, draft.structure.dimensions)), file=out)
             print("-" * 60, file=out)
             print(to_text(draft), file=out)
-    ok = report(results, time.time() - started, out)
+    ok = report(results, time.time() - started, out, title=FOLDERS[folder])
     return results, ok
 
 
-def report(results, seconds: float, out=sys.stdout, targets: dict | None = None) -> bool:
+FOLDERS = {"scenarios": "开发集（eval/scenarios）", "heldout": "留出集（eval/heldout，从未用来调整起草）"}
+
+
+def report(results, seconds: float, out=sys.stdout, targets: dict | None = None, title: str = "") -> bool:
     from .checks import METRICS
 
     targets = targets or TARGETS
@@ -93,7 +98,7 @@ def report(results, seconds: float, out=sys.stdout, targets: dict | None = None)
     for key, name in METRICS.items():
         n = sum(r.count(key) for r in results)
         rows.append((name, str(n), n == 0))
-    print(f"\n质量评估：{len(results)} 个场景，{facts} 条事实，用时 {seconds:.0f} 秒\n", file=out)
+    print(f"\n质量评估{('：' + title) if title else ''}：{len(results)} 个场景，{facts} 条事实，用时 {seconds:.0f} 秒\n", file=out)
     print("| 指标 | 结果 | 达标 |\n|---|---|---|", file=out)
     for name, value, ok in rows:
         print(f"| {name} | {value} | {'✓' if ok else '✗'} |", file=out)
@@ -112,9 +117,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="对照的起草质量评估")
     ap.add_argument("--only", default="*", help="只评估文件名匹配的场景，如 03_*")
     ap.add_argument("--show", help="显示一个场景的事实归类和全文")
+    ap.add_argument("--set", choices=["scenarios", "heldout", "all"], default="all",
+                    help="开发集、留出集或两者（默认两者）")
     args = ap.parse_args()
-    _, ok = evaluate(args.only, args.show)
-    return 0 if ok else 1
+    folders = ["scenarios", "heldout"] if args.set == "all" else [args.set]
+    d = drafter()
+    oks = []
+    for folder in folders:
+        if args.show and not list((HERE / folder).glob(f"{args.show}.yaml")):
+            continue
+        oks.append(evaluate(args.only, args.show, folder=folder, d=d)[1])
+    return 0 if all(oks) else 1
 
 
 if __name__ == "__main__":

@@ -60,9 +60,11 @@ class Scenario(_M):
     expect: Expectations
 
 
-def load(pattern: str = "*") -> list[Scenario]:
+def load(pattern: str = "*", folder: str = "scenarios") -> list[Scenario]:
+    """The scenarios of a folder: `scenarios` (the suite the drafter is developed against)
+    or `heldout` (written apart and never used to tune the drafter)."""
     out = []
-    for path in sorted((HERE / "scenarios").glob(f"{pattern}.yaml")):
+    for path in sorted((HERE / folder).glob(f"{pattern}.yaml")):
         s = Scenario.model_validate(yaml.safe_load(path.read_text("utf-8")))
         if s.id != path.stem:
             raise ValueError(f"{path.name}: id {s.id} does not match the file name")
