@@ -232,6 +232,7 @@ class KindModel:
 
     probe: Probe
     vocab: dict[str, int]
+    CUE_SCALE = 1 / 3
 
     @staticmethod
     def _features(vectors: np.ndarray, texts: list[str], vocab: dict[str, int]) -> np.ndarray:
@@ -242,7 +243,7 @@ class KindModel:
                 if j is not None:
                     lex[i, j] = 1.0
         lex /= np.maximum(1.0, np.sqrt(lex.sum(axis=1, keepdims=True)))
-        cues = np.array([[cue_scores(t)[0][k] for k in KINDS] for t in texts], dtype=np.float32) / 3
+        cues = np.array([[cue_scores(t)[0][k] for k in KINDS] for t in texts], dtype=np.float32) * KindModel.CUE_SCALE
         x = np.hstack([vectors, lex, cues])
         return x / np.linalg.norm(x, axis=1, keepdims=True)
 
@@ -333,7 +334,8 @@ def read_facts(req: Request, dimensions: list[str], vec: Vectors, reader: FactRe
     for f, text in enumerate(facts):
         order = np.argsort(-probs[f])
         top_ids = [topics[i].id for i in order[:3] if probs[f, i] >= 0.1] or [topics[order[0]].id]
-        fact = Fact(text=text, kind=kinds[f].kind, kind_reason=kinds[f].reason, topics=top_ids)
+        fact = Fact(text=text, kind=kinds[f].kind, kind_reason=kinds[f].reason, topics=top_ids,
+                    kind_score=round(kinds[f].scores[kinds[f].kind], 3))
         choice = req.choice(text)
         if choice and choice.kind:
             fact.kind, fact.kind_reason, fact.user_set = choice.kind, "您指定的类型", True

@@ -156,6 +156,7 @@ class Fact(_Node):
     text: str = Field(description="as the user wrote it: numbers, dates and names verbatim")
     kind: FactKind
     kind_reason: str = ""
+    kind_score: float = Field(1.0, description="how sure the reading of its kind is (0-1)")
     topics: list[str] = Field(default_factory=list, description="topic ids, best first")
     dimension: str | None = Field(None, description="the 方面 a problem fact goes under")
     score: float = Field(0.0, description="how clearly it belongs there (0-1)")

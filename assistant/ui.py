@@ -23,7 +23,8 @@ from .structure import load_registry
 from .types import Request, Role
 from .workspace import SECTION_LABELS, Workspace
 
-MEETINGS = ["民主生活会", "专题民主生活会", "组织生活会"]
+MEETINGS = ["民主生活会", "专题民主生活会", "组织生活会", "专题组织生活会"]
+UNSURE = 0.7  # a fact's kind read with less certainty than this is marked for the user to check
 FACTS_HINT = "本年度工作中的具体情况、群众意见、问题事例，一行一条。例如：\n干部职工反映食堂午餐排队时间长\n院内充电桩坏了两个月没修\n有2次中心组学习因出差缺席"
 CHAT_HINT = "例如：我是区教育局办公室主任，帮我写2023年主题教育的个人对照检查，今年食堂排队时间长、充电桩坏了没及时修"
 CSS = """
@@ -105,8 +106,8 @@ class UI:
     def _fact_view(self, rec: DraftRecord):
         """The fact plan: each fact, its kind, where it went and why; and the pickers."""
         facts = rec.draft.facts if rec.draft else []
-        rows = [[f.text, f.kind.label, f.label, f.kind_reason if f.destination != "problems" else f.reason]
-                for f in facts]
+        rows = [[f.text, f.kind.label + ("（把握不大，请确认）" if f.kind_score < UNSURE and not f.user_set else ""),
+                 f.label, f.kind_reason if f.destination != "problems" else f.reason] for f in facts]
         texts = [f.text for f in facts]
         targets = self.ws.fact_targets(rec)
         return [

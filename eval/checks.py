@@ -173,7 +173,9 @@ def check(s: Scenario, d: Draft) -> Result:
         if e.kind == "progress":
             for key in ("problems", "measures"):
                 if e.text in sec[key]:
-                    r.add("progress_as_problem", f"成效出现在{key}：{e.text}")
+                    # misread as a problem, or (a defect of drafting) read right and still used
+                    how = "读成了问题" if f.kind != FactKind.PROGRESS else "读对了却仍写成问题"
+                    r.add("progress_as_problem", f"成效出现在{key}（{how}）：{e.text}")
 
     # --- content ------------------------------------------------------------------------
     own = unit_type(req.unit)
@@ -243,8 +245,7 @@ def check(s: Scenario, d: Draft) -> Result:
             for f in item.facts:
                 judgement = item.text.split("。")[0]
                 if f in progress:
-                    r.add("contradiction", f"“{judgement}”却以成效“{f}”为例")
-                    continue
+                    continue  # counted as 成效写成问题
                 for m in re.finditer(r"([\u4e00-\u9fff]{2,8}?)(?:少|不够|不足|不深|不多|欠缺)", judgement):
                     obj = m.group(1)
                     keys = [obj[i:i + 2] for i in range(len(obj) - 1)]
