@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, as the CPU build; anything later that needs torch finds it satisfied.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	touch $(STAMP)
 
 run: setup
@@ -31,7 +31,9 @@ browser:
 	  echo "installing Debian chromium (browser tests) and iproute2 (the no-network test)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk iproute2 >/dev/null; }
 
+# The import contract (pyproject: tool.importlinter) keeps the stages flowing one way.
 test: setup browser
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # The quality suite: every scenario of eval/scenarios drafted and read as a reviewer would.

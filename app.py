@@ -1,6 +1,6 @@
 """Entry point: `python app.py` (or `make run`) opens the app on http://127.0.0.1:7860."""
 
-from assistant.server import main
+from assistant.app.server import main
 
 if __name__ == "__main__":
     main()

@@ -1,3 +1,3 @@
-from .cli import main
+from assistant.app.cli import main
 
 main()

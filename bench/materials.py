@@ -45,10 +45,10 @@ def _body(item) -> str:
 
 
 def load_pools(corpus: Path = CORPUS) -> Pools:
-    from assistant.ingest import discover, read_material
-    from assistant.settings import Settings
-    from assistant.structure import load_registry
-    from assistant.types import SectionKind
+    from assistant.core.settings import Settings
+    from assistant.core.types import SectionKind
+    from assistant.draft.structure import load_registry
+    from assistant.ingest.corpus import discover, read_material
 
     settings = Settings()
     problems: dict[str, list[str]] = defaultdict(list)
@@ -150,8 +150,8 @@ def write(materials: list[Generated], folder: Path) -> list[Path]:
 
 def check(g: Generated):
     """Parse a generated material back; raise if its structure did not survive."""
-    from assistant.parse import parse_material
-    from assistant.types import SectionKind
+    from assistant.core.types import SectionKind
+    from assistant.ingest.parse import parse_material
 
     m = parse_material(g.text, source=g.name)
     got = [d.name for d in m.section(SectionKind.PROBLEMS).dimensions]

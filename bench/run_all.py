@@ -60,14 +60,14 @@ def rss_mib() -> float:
 
 
 def model_path() -> str:
-    from assistant.embedding_model import ensure_model
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
+    from assistant.ingest.embedding_model import ensure_model
 
     return ensure_model(Settings(data_dir=ROOT / "data"))
 
 
 def settings_for(data_dir: Path, model: str):
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
 
     return Settings(data_dir=data_dir, embedding_model=model)
 
@@ -116,7 +116,12 @@ class Timed(Embeddings):
 
 def embed_texts(material) -> list[str]:
     """The texts Index.ingest hands the model for a material: its items, then the summary."""
-    from assistant.index import _item_records, content_hash, material_id, problem_dimensions
+    from assistant.ingest.index import (
+        _item_records,
+        content_hash,
+        material_id,
+        problem_dimensions,
+    )
 
     texts = [t for _, t, _ in _item_records(material, material_id(material.source), content_hash(material), "corpus")]
     dims = problem_dimensions(material)
@@ -126,10 +131,10 @@ def embed_texts(material) -> list[str]:
 
 def ingest_child(n: int, memo: bool, raw_subset: int) -> dict:
     """Runs in its own process so that ru_maxrss is this size's own high-water mark."""
+    from assistant.ingest.corpus import discover, ingest_paths, read_material
+    from assistant.ingest.embedding_model import load_embeddings
+    from assistant.ingest.index import Index
     from bench.materials import generate, write
-    from assistant.embedding_model import load_embeddings
-    from assistant.index import Index
-    from assistant.ingest import discover, ingest_paths, read_material
 
     model = model_path()
     t0 = time.perf_counter()
@@ -263,9 +268,9 @@ def synthetic_records(base: list[tuple[list[float], dict, str]], start: int, cou
 def bench_retrieval(emb, model: str) -> list[dict]:
     import numpy as np
 
-    from assistant.index import Index, _item_records, content_hash, material_id
-    from assistant.ingest import discover, read_material
-    from assistant.retrieve import search_items
+    from assistant.draft.retrieve import search_items
+    from assistant.ingest.corpus import discover, read_material
+    from assistant.ingest.index import Index, _item_records, content_hash, material_id
 
     levels = [1_000, 10_000, 100_000] if not QUICK else [1_000, 5_000]
     rng = np.random.default_rng(0)
@@ -387,10 +392,10 @@ DRAFT_REQUESTS = [
 
 
 def bench_drafting(emb, model: str) -> dict:
-    from assistant.draft import Drafter
-    from assistant.index import Index
-    from assistant.ingest import ingest_paths
-    from assistant.types import Request
+    from assistant.core.types import Request
+    from assistant.draft.drafter import Drafter
+    from assistant.ingest.corpus import ingest_paths
+    from assistant.ingest.index import Index
 
     tmp = Path(tempfile.mkdtemp(prefix="duizhao-bench-draft-"))
     settings = settings_for(tmp, model)
@@ -427,9 +432,9 @@ def bench_drafting(emb, model: str) -> dict:
 
 def cold_child(data_dir: str, model: str, t_parent: float) -> dict:
     t_start = time.time()
-    from assistant.draft import Drafter
-    from assistant.index import Index
-    from assistant.types import Request
+    from assistant.core.types import Request
+    from assistant.draft.drafter import Drafter
+    from assistant.ingest.index import Index
 
     t_imports = time.time()
     settings = settings_for(Path(data_dir), model)
@@ -466,7 +471,7 @@ _CHUNK_HEADING = re.compile(
 
 def headings_in_chunks(chunks: list[str]) -> list[str]:
     """The 方面 headings found in the chunks, in rank order, named as our parser names them."""
-    from assistant.parse import dimension_name
+    from assistant.ingest.parse import dimension_name
 
     out: list[str] = []
     for c in chunks:
@@ -484,10 +489,10 @@ def bench_langchain(emb, model: str) -> dict:
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from assistant.index import Index
-    from assistant.ingest import discover, ingest_paths
-    from assistant.structure import choose_structure, load_registry
-    from assistant.types import Request
+    from assistant.core.types import Request
+    from assistant.draft.structure import choose_structure, load_registry
+    from assistant.ingest.corpus import discover, ingest_paths
+    from assistant.ingest.index import Index
 
     files = discover([ROOT / "corpus"])
     ours_s, theirs_s = [], []
@@ -734,7 +739,7 @@ LOAD_AT_START = "/".join(f"{x:.1f}" for x in os.getloadavg())
 def main() -> None:
     t_all = time.perf_counter()
     model = model_path()
-    from assistant.embedding_model import load_embeddings
+    from assistant.ingest.embedding_model import load_embeddings
 
     ing = bench_ingest()
     emb = load_embeddings(settings_for(Path(tempfile.mkdtemp()), model))

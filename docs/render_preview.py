@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.export import DocHeader, export_docx  # noqa: E402
-from assistant.render import dimension_heading, to_text  # noqa: E402
-from assistant.types import (  # noqa: E402
+from assistant.export.docx import DocHeader, export_docx  # noqa: E402
+from assistant.draft.render import dimension_heading, to_text  # noqa: E402
+from assistant.core.types import (  # noqa: E402
     DimensionDraft,
     Draft,
     Paragraph,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.types import Draft, FactKind
+from assistant.core.types import Draft, FactKind
 
 from .scenario import Scenario, lexicon
 

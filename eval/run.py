@@ -27,11 +27,11 @@ TARGETS = {"placement": 0.95, "kind": 0.95}
 
 
 def drafter():
-    from assistant.draft import Drafter
-    from assistant.embedding_model import build_model_folder
-    from assistant.index import Index
-    from assistant.ingest import ingest_paths
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
+    from assistant.draft.drafter import Drafter
+    from assistant.ingest.corpus import ingest_paths
+    from assistant.ingest.embedding_model import build_model_folder
+    from assistant.ingest.index import Index
 
     model = build_model_folder(CACHE / "test-model")
     settings = Settings(data_dir=CACHE / "eval-data", embedding_model=str(model), cache_dir=CACHE / "vectors")
@@ -44,9 +44,9 @@ def drafter():
 
 
 def run_one(d, s):
-    from assistant.draft import Context
-    from assistant.parse import parse_material
-    from assistant.types import Request, Role
+    from assistant.core.types import Request, Role
+    from assistant.draft.drafter import Context
+    from assistant.ingest.parse import parse_material
 
     r = s.request
     req = Request(role=Role(r.role), unit=r.unit, post=r.post, year=r.year, meeting=r.meeting,
@@ -70,8 +70,8 @@ def evaluate(pattern: str = "*", show: str | None = None, out=sys.stdout, folder
         res = checks.check(s, draft)
         results.append(res)
         if show:
-            from assistant.explain import plan_lines
-            from assistant.render import to_text
+            from assistant.draft.explain import plan_lines
+            from assistant.draft.render import to_text
 
             print("\n".join(plan_lines(draft.facts, draft.structure.dimensions)), file=out)
             print("-" * 60, file=out)

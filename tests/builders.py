@@ -9,7 +9,6 @@ from docx.document import Document as DocumentObject
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-
 W_NS = nsdecls("w")
 
 

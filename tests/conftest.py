@@ -19,15 +19,15 @@ CORPUS = ROOT / "corpus"
 
 @pytest.fixture(scope="session")
 def model_path() -> str:
-    from assistant.embedding_model import build_model_folder
+    from assistant.ingest.embedding_model import build_model_folder
 
     return str(build_model_folder(ROOT / ".cache" / "test-model"))
 
 
 @pytest.fixture(scope="session")
 def embeddings(model_path):
-    from assistant.embedding_model import load_embeddings
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
+    from assistant.ingest.embedding_model import load_embeddings
 
     return load_embeddings(Settings(embedding_model=model_path))
 
@@ -39,21 +39,21 @@ VECTORS = ROOT / ".cache" / "vectors"
 
 @pytest.fixture
 def settings(tmp_path, model_path):
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
 
     return Settings(data_dir=tmp_path / "data", embedding_model=model_path, cache_dir=VECTORS)
 
 
 @pytest.fixture
 def index(settings, embeddings):
-    from assistant.index import Index
+    from assistant.ingest.index import Index
 
     return Index(settings, embeddings=embeddings)
 
 
 @pytest.fixture(scope="session")
 def corpus_settings(tmp_path_factory, model_path):
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
 
     return Settings(data_dir=tmp_path_factory.mktemp("corpus-data"), embedding_model=model_path, cache_dir=VECTORS)
 
@@ -61,10 +61,9 @@ def corpus_settings(tmp_path_factory, model_path):
 @pytest.fixture(scope="session")
 def corpus_index(corpus_settings, embeddings):
     """The five seeds ingested once; tests must not write to it."""
-    from assistant.index import Index
-    from assistant.ingest import ingest_paths
-
-    from assistant.draft import Drafter
+    from assistant.draft.drafter import Drafter
+    from assistant.ingest.corpus import ingest_paths
+    from assistant.ingest.index import Index
 
     idx = Index(corpus_settings, embeddings=embeddings)
     results = list(ingest_paths([CORPUS], idx))

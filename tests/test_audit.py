@@ -8,11 +8,17 @@ import subprocess
 import sys
 
 import pytest
-
-from assistant.audit import audit_material, audit_text, match_score, rule_catalogue, summary
-from assistant.parse import parse_material
-from assistant.types import Finding, Severity
 from conftest import CORPUS, ROOT
+
+from assistant.core.types import Finding, Severity
+from assistant.ingest.parse import parse_material
+from assistant.review.audit import (
+    audit_material,
+    audit_text,
+    match_score,
+    rule_catalogue,
+    summary,
+)
 
 # A 2023 主题教育 personal material written to pass: six dimensions in the notice's order,
 # a case with facts in each, causes that name the problems, measures that name the causes.

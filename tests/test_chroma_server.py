@@ -15,7 +15,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, ROOT
 
 sys.path.insert(0, str(ROOT))
@@ -70,14 +69,14 @@ def chroma_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server_settings(chroma_server, tmp_path_factory, model_path):
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
 
     return Settings(data_dir=tmp_path_factory.mktemp("office-data"), embedding_model=model_path,
                     chroma_host="127.0.0.1", chroma_port=chroma_server["port"])
 
 
 def test_settings_from_environment_point_at_the_server(monkeypatch, chroma_server):
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
 
     monkeypatch.setenv("DUIZHAO_CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("DUIZHAO_CHROMA_PORT", str(chroma_server["port"]))
@@ -86,11 +85,11 @@ def test_settings_from_environment_point_at_the_server(monkeypatch, chroma_serve
 
 
 def test_ingest_search_and_draft_against_the_server(server_settings, embeddings, chroma_server):
-    from assistant.draft import Drafter
-    from assistant.index import Index
-    from assistant.ingest import Failed, ingest_paths
-    from assistant.retrieve import search_items
-    from assistant.types import Request, Role
+    from assistant.core.types import Request, Role
+    from assistant.draft.drafter import Drafter
+    from assistant.draft.retrieve import search_items
+    from assistant.ingest.corpus import Failed, ingest_paths
+    from assistant.ingest.index import Index
 
     index = Index(server_settings, embeddings=embeddings)
     results = list(ingest_paths([CORPUS], index))
@@ -122,10 +121,9 @@ def test_ingest_search_and_draft_against_the_server(server_settings, embeddings,
 def test_two_writers_at_once(server_settings, embeddings, tmp_path):
     """Two workstations ingest different materials into the one server at the same time;
     afterwards each material is complete, and both see all of them."""
+    from assistant.ingest.corpus import ingest_paths
+    from assistant.ingest.index import Index
     from bench.materials import generate, write
-
-    from assistant.index import Index
-    from assistant.ingest import ingest_paths
 
     made = generate(6, seed=11)
     a = write(made[:3], tmp_path / "a")

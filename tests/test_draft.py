@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from assistant.draft import Drafter, voice_ok
-from assistant.render import to_markdown, to_text
-from assistant.structure import choose_structure, dimensions_from_notice
-from assistant.types import Request, Role, StructureSource
+from assistant.core.types import Request, Role, StructureSource
+from assistant.draft.drafter import Drafter, voice_ok
+from assistant.draft.render import to_markdown, to_text
+from assistant.draft.structure import choose_structure, dimensions_from_notice
 
 SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 FACTS = [

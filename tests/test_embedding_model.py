@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import embedding_model as em
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.ingest import embedding_model as em
 
 SENTENCES = [
     "理论学习不够深入，对“两个确立”的学习领会还不够深刻。",

@@ -9,9 +9,16 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.export import DocHeader, build_document, export_docx, split_heading
-from assistant.render import to_text
-from assistant.types import Draft, DimensionDraft, Paragraph, Request, Structure, StructureSource
+from assistant.core.types import (
+    DimensionDraft,
+    Draft,
+    Paragraph,
+    Request,
+    Structure,
+    StructureSource,
+)
+from assistant.draft.render import to_text
+from assistant.export.docx import DocHeader, build_document, export_docx, split_heading
 
 TEXT = """2023年度专题民主生活会个人对照检查材料
 

@@ -4,12 +4,12 @@ on the real e5 model. The lines here are written for these tests, apart from eva
 
 import pytest
 
-from assistant import content
-from assistant.chat import extract_request
-from assistant.facts import FactReader, read_facts, split_facts
-from assistant.structure import choose_structure
-from assistant.types import FactChoice, FactKind, Request, Role
-from assistant.vectors import shared
+from assistant.app.chat import extract_request
+from assistant.core import content
+from assistant.core.types import FactChoice, FactKind, Request, Role
+from assistant.draft.facts import FactReader, read_facts, split_facts
+from assistant.draft.structure import choose_structure
+from assistant.ingest.vectors import shared
 
 SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 
@@ -111,8 +111,8 @@ def test_a_branch_meeting_never_gets_a_leadership_list():
 
 
 def test_every_list_of_the_registry_gives_every_topic_a_home(embeddings):
-    from assistant.facts import dimension_weights
-    from assistant.structure import load_registry
+    from assistant.draft.facts import dimension_weights
+    from assistant.draft.structure import load_registry
 
     for m in load_registry():
         w = dimension_weights(list(m.dimensions), shared(embeddings))

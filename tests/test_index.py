@@ -5,10 +5,10 @@ import shutil
 import subprocess
 import sys
 
-from assistant.index import Index
-from assistant.ingest import Failed, ingest_paths, read_material
-from assistant.parse import parse_material
 from conftest import CORPUS, ROOT
+
+from assistant.ingest.corpus import Failed, ingest_paths, read_material
+from assistant.ingest.index import Index
 
 
 def run_cli(env, *args, check=True):
@@ -36,7 +36,7 @@ def test_one_record_per_item_with_metadata(corpus_index):
 
 
 def test_search_ranks_parking_and_dining_items_first(corpus_index):
-    from assistant.retrieve import search_items
+    from assistant.draft.retrieve import search_items
 
     hits = search_items(corpus_index, "停车难 用餐难", k=3)
     assert "停车难" in hits[0].text and ("用餐" in hits[0].text or "用餐" in hits[1].text)

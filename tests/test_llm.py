@@ -7,15 +7,15 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from pydantic import SecretStr
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from pydantic import SecretStr
 
-from assistant import prompts
-from assistant.compose_llm import make_chat_model
-from assistant.draft import Drafter
-from assistant.render import to_text
-from assistant.settings import Settings
-from assistant.types import Request, Role
+from assistant.core.settings import Settings
+from assistant.core.types import Request, Role
+from assistant.draft import prompts
+from assistant.draft.compose_llm import make_chat_model
+from assistant.draft.drafter import Drafter
+from assistant.draft.render import to_text
 
 SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 FACTS = ["干部职工反映院内停车难", "今年有2次理论学习中心组学习因出差缺席"]
@@ -250,8 +250,8 @@ class Canned(SimpleChatModel):
 
 
 def workspace_with(model, settings, index, tmp_path):
-    from assistant.store import DraftStore
-    from assistant.workspace import Workspace
+    from assistant.app.store import DraftStore
+    from assistant.app.workspace import Workspace
 
     return Workspace(settings, Drafter(settings, index, chat_model=model), DraftStore(tmp_path / "drafts"))
 
@@ -322,8 +322,8 @@ def test_ollama_native_api(corpus_index, base_settings):
 
 
 def test_settings_connection_test_reports_without_the_key(corpus_index, base_settings, stub, tmp_path):
-    from assistant.store import DraftStore
-    from assistant.workspace import Workspace
+    from assistant.app.store import DraftStore
+    from assistant.app.workspace import Workspace
 
     ws = Workspace(base_settings, Drafter(base_settings, corpus_index), DraftStore(tmp_path / "d"))
     ok = ws.test_llm({"provider": "openai", "base_url": f"http://127.0.0.1:{stub.server_port}/v1",

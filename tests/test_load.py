@@ -8,16 +8,24 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from builders import (
+    W_NS,
+    _add_abstract,
+    _add_num,
+    _assemble,
+    _docx_bytes,
+    _level,
+    _numbered,
+    _pdf,
+    _stream,
+)
 from docx import Document
-from docx.document import Document as DocumentObject
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.errors import InputError
-from builders import W_NS, _add_abstract, _add_num, _assemble, _docx_bytes, _level, _numbered, _pdf, _stream
-from assistant.load import LoadedText, load_bytes, load_file
+from assistant.core.errors import InputError
+from assistant.ingest.load import LoadedText, load_bytes, load_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CJK = re.compile(r"[\u4e00-\u9fff]")

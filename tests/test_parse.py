@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.parse import parse_material
-from assistant.types import Role, SectionKind
+from assistant.core.types import Role, SectionKind
+from assistant.ingest.parse import parse_material
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]

@@ -8,7 +8,6 @@ import io
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT))
@@ -21,7 +20,7 @@ FLOOR = {"placement": 0.85, "kind": 0.95}
 
 @pytest.fixture(scope="module")
 def drafter(corpus_index, corpus_settings):
-    from assistant.draft import Drafter
+    from assistant.draft.drafter import Drafter
 
     return Drafter(corpus_settings, corpus_index)
 

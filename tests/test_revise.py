@@ -6,19 +6,24 @@ import subprocess
 import sys
 
 import pytest
-from docx import Document
-
-from assistant.draft import Context, Drafter
-from assistant.load import load_file
-from assistant.parse import parse_material
-from assistant.render import section_text
-from assistant.revise import (REPEAT_OVERLAP, RepeatChecker, material_sentences, old_problems,
-                              overlap)
-from assistant.store import DraftStore
-from assistant.types import Request, Role, SectionKind
-from assistant.workspace import Workspace
 from builders import _add_abstract, _add_num, _docx_bytes, _level, _numbered, _pdf
 from conftest import ROOT
+from docx import Document
+
+from assistant.app.store import DraftStore
+from assistant.app.workspace import Workspace
+from assistant.core.types import Request, Role, SectionKind
+from assistant.draft.drafter import Context, Drafter
+from assistant.draft.last_year import (
+    REPEAT_OVERLAP,
+    RepeatChecker,
+    material_sentences,
+    old_problems,
+    overlap,
+)
+from assistant.draft.render import section_text
+from assistant.ingest.load import load_file
+from assistant.ingest.parse import parse_material
 
 TITLE = "2022年度民主生活会个人对照检查材料"
 PREAMBLE = "根据通知要求，我认真查摆问题，现作个人对照检查如下。"

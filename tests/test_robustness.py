@@ -29,11 +29,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings as hsettings
+from conftest import CORPUS, ROOT
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from pydantic import SecretStr
-
-from conftest import CORPUS, ROOT
 
 sys.path.insert(0, str(ROOT))
 
@@ -119,7 +119,7 @@ def test_twenty_users_draft_at_once_and_nothing_is_mixed_up(tmp_path, model_path
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # gradio_client's telemetry, as conftest sets it
     from gradio_client import Client
 
-    from assistant.store import DraftRecord
+    from assistant.app.store import DraftRecord
 
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -178,9 +178,9 @@ def test_twenty_users_draft_at_once_and_nothing_is_mixed_up(tmp_path, model_path
 INGEST_DRIVER = r"""
 import sys
 from pathlib import Path
-from assistant.index import Index
-from assistant.ingest import ingest_paths
-from assistant.settings import Settings
+from assistant.ingest.index import Index
+from assistant.ingest.corpus import ingest_paths
+from assistant.core.settings import Settings
 
 index = Index(Settings())
 for r in ingest_paths([Path(sys.argv[1])], index, on_file=lambda p: print("start", p.name, flush=True)):
@@ -191,8 +191,8 @@ print("finished", flush=True)
 CHECK_DRIVER = r"""
 import json, sys
 from collections import Counter
-from assistant.index import Index
-from assistant.settings import Settings
+from assistant.ingest.index import Index
+from assistant.core.settings import Settings
 
 index = Index(Settings())
 ledger = index.ledger()
@@ -277,8 +277,8 @@ def test_kill_mid_ingest_then_restart_each_material_fully_in_or_fully_out(tmp_pa
 SAVE_DRIVER = r"""
 import sys
 from pathlib import Path
-from assistant.store import DraftRecord, DraftStore
-from assistant.types import Request
+from assistant.app.store import DraftRecord, DraftStore
+from assistant.core.types import Request
 
 store = DraftStore(Path(sys.argv[1]))
 owner = sys.argv[2]
@@ -296,7 +296,7 @@ while True:
 
 @pytest.mark.slow
 def test_kill_mid_save_keeps_every_saved_draft_whole(tmp_path):
-    from assistant.store import DraftRecord, DraftStore
+    from assistant.app.store import DraftRecord, DraftStore
 
     root = tmp_path / "drafts"
     owner = "owner_" + secrets.token_hex(9)
@@ -326,7 +326,7 @@ def test_kill_mid_save_keeps_every_saved_draft_whole(tmp_path):
 
 
 def test_store_list_ignores_a_temporary_file_left_by_a_crash(tmp_path):
-    from assistant.store import DraftRecord, DraftStore
+    from assistant.app.store import DraftRecord, DraftStore
 
     store = DraftStore(tmp_path)
     rec = store.save(DraftRecord(owner="owner_0123456789", texts={"problems": "旧"}))
@@ -398,15 +398,15 @@ def _llm(settings, server, key="sk-test-drop"):
 
 
 def _request():
-    from assistant.types import Request, Role
+    from assistant.core.types import Request, Role
 
     return Request(role=Role.GEREN, unit="区教育局", post="办公室主任", year=2023, meeting="专题民主生活会",
                    facts=["干部职工反映食堂午餐排队时间长"])
 
 
 def test_llm_connection_dropped_mid_stream_falls_back_offline_with_a_note(corpus_index, corpus_settings):
-    from assistant.draft import Drafter
-    from assistant.render import to_text
+    from assistant.draft.drafter import Drafter
+    from assistant.draft.render import to_text
 
     server = _serve(Dropping)
     try:
@@ -422,7 +422,7 @@ def test_llm_connection_dropped_mid_stream_falls_back_offline_with_a_note(corpus
 
 
 def test_llm_stream_cut_without_finish_reason_is_not_taken_as_complete(corpus_index, corpus_settings):
-    from assistant.draft import Drafter
+    from assistant.draft.drafter import Drafter
 
     server = _serve(ClosingAfterChunks)
     try:
@@ -448,7 +448,7 @@ adversarial_text = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=
 @example("一是" * 1000)
 @example("\x00\x01\x02\x1b[31m一、存在的问题\x07")
 def test_parser_never_crashes_hangs_or_drops_a_character(text):
-    from assistant.parse import parse_material
+    from assistant.ingest.parse import parse_material
 
     with time_limit(5):
         m = parse_material(text, source="fuzz.txt")
@@ -470,7 +470,7 @@ def _deep(n: int) -> str:
     ("一是 after every sentence", "一、存在的问题\n" + "。一是" * 20000),
 ])
 def test_parser_on_huge_and_deep_input(name, text):
-    from assistant.parse import parse_material
+    from assistant.ingest.parse import parse_material
 
     with time_limit(20):
         m = parse_material(text)
@@ -478,7 +478,7 @@ def test_parser_on_huge_and_deep_input(name, text):
 
 
 def test_parser_many_example_markers_in_one_sentence():
-    from assistant.parse import parse_material
+    from assistant.ingest.parse import parse_material
 
     with time_limit(5):
         parse_material("一、存在的问题\n（一）在理论学习方面\n一是" + "，比如" * 12000)
@@ -487,8 +487,8 @@ def test_parser_many_example_markers_in_one_sentence():
 @hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=4096), st.sampled_from([".txt", ".md", ".docx", ".pdf"]))
 def test_load_bytes_on_random_bytes(data, suffix):
-    from assistant.errors import InputError
-    from assistant.load import LoadedText, load_bytes
+    from assistant.core.errors import InputError
+    from assistant.ingest.load import LoadedText, load_bytes
 
     with time_limit(10):
         try:
@@ -506,9 +506,9 @@ CODECS = ["utf-8", "utf-8-sig", "gb18030", "gbk", "big5", "utf-16", "shift_jis",
 @given(st.lists(st.tuples(st.one_of(adversarial_text, st.text(max_size=200)), st.sampled_from(CODECS)),
                 min_size=1, max_size=6))
 def test_load_bytes_on_mixed_encodings_and_control_characters(parts):
-    from assistant.errors import InputError
-    from assistant.load import load_bytes
-    from assistant.parse import parse_material
+    from assistant.core.errors import InputError
+    from assistant.ingest.load import load_bytes
+    from assistant.ingest.parse import parse_material
 
     data = b"".join(t.encode(c, errors="ignore") for t, c in parts)
     with time_limit(10):
@@ -550,8 +550,8 @@ def _lie_about_size(data: bytes, name: str, claimed: int) -> bytes:
 
 
 def test_zip_bomb_docx_claiming_a_huge_document_is_refused_before_unpacking():
-    from assistant.errors import InputError
-    from assistant.load import load_bytes
+    from assistant.core.errors import InputError
+    from assistant.ingest.load import load_bytes
 
     bomb = _zip({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": b"<a>" + b" " * (60 << 20) + b"</a>"})
     assert len(bomb) < 200_000
@@ -569,8 +569,8 @@ def test_zip_bomb_docx_hiding_its_size_is_not_unpacked_past_its_claim():
     size and the CRC fails: an InputError, and memory never holds the 60 MB."""
     import tracemalloc
 
-    from assistant.errors import InputError
-    from assistant.load import load_bytes
+    from assistant.core.errors import InputError
+    from assistant.ingest.load import load_bytes
 
     body = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' \
            + b" " * (60 << 20) + b"</w:body></w:document>"
@@ -597,8 +597,8 @@ def test_zip_bomb_docx_hiding_its_size_is_not_unpacked_past_its_claim():
      b"<w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"),
 ])
 def test_hostile_docx_xml_is_refused_or_read_quickly(name, xml):
-    from assistant.errors import InputError
-    from assistant.load import load_bytes
+    from assistant.core.errors import InputError
+    from assistant.ingest.load import load_bytes
 
     data = _zip({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": xml})
     with time_limit(20):
@@ -610,8 +610,8 @@ def test_hostile_docx_xml_is_refused_or_read_quickly(name, xml):
 
 
 def test_upload_size_limit():
-    from assistant.errors import InputError
-    from assistant.load import load_bytes
+    from assistant.core.errors import InputError
+    from assistant.ingest.load import load_bytes
 
     limit = 4096
     exactly = ("学" * (limit // 3)).encode("utf-8") + b"." * (limit % 3)
@@ -676,12 +676,12 @@ class Recording(BaseHTTPRequestHandler):
 
 
 def test_injected_material_never_reaches_the_model_and_the_key_never_leaves(tmp_path, embeddings, model_path):
-    from assistant.draft import Drafter
-    from assistant.index import Index
-    from assistant.ingest import ingest_paths
-    from assistant.settings import Settings
-    from assistant.store import DraftStore
-    from assistant.workspace import Workspace
+    from assistant.app.store import DraftStore
+    from assistant.app.workspace import Workspace
+    from assistant.core.settings import Settings
+    from assistant.draft.drafter import Drafter
+    from assistant.ingest.corpus import ingest_paths
+    from assistant.ingest.index import Index
 
     key = "sk-secret-" + secrets.token_hex(16)
     upload = tmp_path / "upload" / "2023_个人_主题教育专题民主生活会_注入.txt"
@@ -734,10 +734,10 @@ def test_injected_material_never_reaches_the_model_and_the_key_never_leaves(tmp_
 
 
 def test_saved_api_key_is_not_sent_to_a_url_the_caller_chooses(tmp_path):
-    from assistant.settings import Settings
-    from assistant.store import DraftStore
-    from assistant.ui import UI
-    from assistant.workspace import Workspace
+    from assistant.app.store import DraftStore
+    from assistant.app.ui import UI
+    from assistant.app.workspace import Workspace
+    from assistant.core.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data")
     settings.data_dir.mkdir()

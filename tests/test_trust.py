@@ -7,11 +7,12 @@ import re
 
 import pytest
 
-from assistant import content, hygiene
-from assistant.compose_offline import contradicts
-from assistant.draft import Drafter
-from assistant.render import to_text
-from assistant.types import FactKind, Request, Role
+from assistant.core import content
+from assistant.core.types import FactKind, Request, Role
+from assistant.draft import hygiene
+from assistant.draft.compose_offline import contradicts
+from assistant.draft.drafter import Drafter
+from assistant.draft.render import to_text
 
 FACTS = [
     "全年到基层学校调研只有3次，多数时候听汇报",

@@ -18,9 +18,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from docx import Document
-
 from conftest import ROOT
+from docx import Document
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"

@@ -1,0 +1,159 @@
+"""Saved drafts: every request, draft and edit written to disk as it happens.
+
+One JSON file per draft under <data_dir>/drafts/<owner>/, where the owner is a random id
+the browser keeps; another browser (another user) has another owner and sees nothing of
+this one's. Writes go to a temporary file that is then renamed over the old one, so a
+crash mid-save leaves the previous version intact, never half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.core.types import Draft, Request
+
+_SAFE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class ChatTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: str  # user | assistant
+    content: str
+
+
+class RepeatView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    new: str
+    old: str
+    cosine: float
+    overlap: float
+
+
+class DraftRecord(BaseModel):
+    """What the user is working on: the request, the generated draft (with its sources),
+    and the current text of every section, edits included. The texts are the document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:16])
+    owner: str
+    created: float = Field(default_factory=time.time)
+    updated: float = Field(default_factory=time.time)
+    request: Request = Field(default_factory=Request)
+    draft: Draft | None = None
+    texts: dict[str, str] = Field(default_factory=dict, description="section key -> current text")
+    chat: list[ChatTurn] = Field(default_factory=list)
+    last_year: str = Field("", description="last year's material, as uploaded text")
+    last_year_name: str = ""
+    last_year_role: str = ""
+    last_year_year: int | None = None
+    repeats: list[RepeatView] = Field(default_factory=list, description="near-copies of last year")
+
+    @property
+    def label(self) -> str:
+        r = self.request
+        when = time.strftime("%m-%d %H:%M", time.localtime(self.updated))
+        what = f"{r.year or ''}{'年度' if r.year else ''}{r.meeting} {r.role.value}"
+        return f"{when} · {what} · {r.unit or '未填单位'}"
+
+
+def new_owner() -> str:
+    return secrets.token_urlsafe(18).replace("-", "_")
+
+
+class DraftStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+
+    def lock(self, draft_id: str) -> threading.RLock:
+        with self._guard:
+            return self._locks.setdefault(draft_id, threading.RLock())
+
+    def update(self, owner: str, draft_id: str, change) -> DraftRecord | None:
+        """Load the newest saved version, apply `change` to it, save: an edit never writes
+        back a stale copy over what another event saved meanwhile."""
+        with self.lock(draft_id):
+            record = self.load(owner, draft_id)
+            if record is None:
+                return None
+            if change(record) is False:
+                return record
+            return self.save(record)
+
+    def _dir(self, owner: str) -> Path:
+        if not _SAFE.match(owner):
+            raise ValueError("invalid owner id")
+        return self.root / owner
+
+    def save(self, record: DraftRecord) -> DraftRecord:
+        with self.lock(record.id):
+            return self._save(record)
+
+    def _save(self, record: DraftRecord) -> DraftRecord:
+        record.updated = time.time()
+        folder = self._dir(record.owner)
+        folder.mkdir(parents=True, exist_ok=True)
+        data = record.model_dump_json(indent=1)
+        # Not *.json: a crash between write and rename must not leave a second "draft".
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".saving-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, folder / f"{record.id}.json")
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return record
+
+    def load(self, owner: str, draft_id: str) -> DraftRecord | None:
+        if not _SAFE.match(draft_id):
+            return None
+        path = self._dir(owner) / f"{draft_id}.json"
+        try:
+            record = DraftRecord.model_validate_json(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if record.owner == owner else None
+
+    def list(self, owner: str) -> list[DraftRecord]:
+        folder = self._dir(owner)
+        out = []
+        for path in folder.glob("*.json") if folder.exists() else []:
+            if path.name.startswith("."):
+                continue  # a temporary file of an interrupted save (older versions)
+            try:
+                out.append(DraftRecord.model_validate_json(path.read_text("utf-8")))
+            except (OSError, ValueError):
+                continue  # a file from an older version, or damaged: skip, never crash
+        return sorted(out, key=lambda r: r.updated, reverse=True)
+
+    def latest(self, owner: str) -> DraftRecord | None:
+        records = self.list(owner)
+        return records[0] if records else None
+
+
+def browser_secret(data_dir: Path) -> str:
+    """The key the browser's stored owner id is encrypted with. Kept on disk so a server
+    restart can still read what browsers stored before it."""
+    path = data_dir / "browser_secret"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(24)
+    path.write_text(secret)
+    os.chmod(path, 0o600)
+    return secret

@@ -1,0 +1,36 @@
+"""Prompt templates (prompts/*.md, Jinja2), rendered strictly: a missing variable is an
+error here, not a hole in what the model reads."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PROMPTS),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # plain text for a model, not HTML
+    )
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in PROMPTS.glob("*.md"))
+
+
+def variables(name: str) -> set[str]:
+    env = _env()
+    source = env.loader.get_source(env, f"{name}.md")[0]
+    return meta.find_undeclared_variables(env.parse(source))
+
+
+def render(name: str, **values) -> str:
+    return _env().get_template(f"{name}.md").render(**values).strip()

@@ -1,0 +1,258 @@
+"""Which dimensions (方面/带头) to draft, and why.
+
+Order of trust: the user's own list; a list taken from a pasted notice; the registry entry
+for the meeting; the list most materials nearest to the request use; and, for a year the
+registry does not know yet, the latest known list, labelled a guess.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assistant.core.content import DATA, WriterKind
+from assistant.core.types import Request, Structure, StructureSource
+from assistant.draft.writer import is_branch_meeting, writer_kind
+from assistant.ingest.parse import dimension_name, strip_numbering
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    year: int
+    until: int
+    kind: str
+    writers: tuple[WriterKind, ...]
+    theme: str
+    dimensions: tuple[str, ...]
+    confirmed: bool
+    source: str
+    extra_sections: tuple[str, ...] = field(default=())
+    local: bool = False  # a local variant: listed for the user, never chosen by itself
+    fallback: bool = False  # a common form for when the year's list is not known
+
+    @property
+    def label(self) -> str:
+        years = f"{self.year}—{self.until}" if self.until != self.year else f"{self.year}"
+        if self.until >= 2099:
+            years = f"{self.year}年以来"
+        who = "、".join(w.value for w in self.writers)
+        return f"{years}年度{self.kind}（{who}：{self.theme}）".replace("年以来年度", "年以来")
+
+
+def _writers(m: dict, kind: str) -> tuple[WriterKind, ...]:
+    """`writers`, or an older file's `roles` (班子/个人/支部) read for the meeting's kind."""
+    if "writers" in m:
+        return tuple(WriterKind(w) for w in m["writers"])
+    return tuple(dict.fromkeys(writer_kind(r, kind) for r in m.get("roles", ["班子", "个人"])))
+
+
+def _read_meetings(path: Path) -> list[Meeting]:
+    raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    known = {"id", "year", "until", "kind", "writers", "roles", "theme", "dimensions", "confirmed",
+             "source", "extra_sections", "local", "fallback"}
+    out = []
+    for m in raw.get("meetings", []):
+        unknown = set(m) - known
+        if unknown:
+            raise ValueError(f"{path.name}：会议 {m.get('id')} 有无法识别的字段 {sorted(unknown)}")
+        kind = m.get("kind", "民主生活会")
+        out.append(
+            Meeting(
+                id=str(m["id"]),
+                year=int(m["year"]),
+                until=int(m.get("until", m["year"])),
+                kind=kind,
+                writers=_writers(m, kind),
+                theme=m.get("theme", ""),
+                dimensions=tuple(m["dimensions"]),
+                confirmed=bool(m.get("confirmed", True)),
+                source=m.get("source", path.name),
+                extra_sections=tuple(m.get("extra_sections", [])),
+                local=bool(m.get("local", False)),
+                fallback=bool(m.get("fallback", False)),
+            )
+        )
+    return out
+
+
+def load_registry(user_file: Path | None = None) -> list[Meeting]:
+    """The bundled registry, then the user's entries (same id replaces)."""
+    merged = {m.id: m for m in _read_meetings(DATA / "meetings.yaml")}
+    if user_file and user_file.exists():
+        merged.update({m.id: m for m in _read_meetings(user_file)})
+    return sorted(merged.values(), key=lambda m: (m.year, m.id))
+
+
+def _writer_ok(m: Meeting, req: Request) -> bool:
+    return writer_kind(req.role, req.meeting) in m.writers
+
+
+def _kind_rank(m: Meeting, kind: str) -> int:
+    """0: the same kind; 1: the same family (专题民主生活会 ~ 民主生活会); 2: another family
+    (a 组织生活会 never takes a 民主生活会 list)."""
+    kind = kind or "民主生活会"
+    if m.kind == kind:
+        return 0
+    if is_branch_meeting(m.kind) == is_branch_meeting(kind):
+        return 1
+    return 2
+
+
+def _candidates(registry: list[Meeting], req: Request) -> list[Meeting]:
+    return [m for m in registry if not m.local and _writer_ok(m, req) and _kind_rank(m, req.meeting) < 2]
+
+
+def match_registry(registry: list[Meeting], req: Request) -> Meeting | None:
+    """The list for the request's year, writer and meeting: a list of the year itself over a
+    common form that spans many years, then the same kind over the same family (a 2023
+    支部委员会 writing for its 组织生活会 gets that year's 主题教育 list, labelled as such)."""
+    if req.year is None:
+        return None
+    found = [m for m in _candidates(registry, req) if m.year <= req.year <= m.until]
+    if not found:
+        return None
+    return min(found, key=lambda m: (m.fallback, _kind_rank(m, req.meeting), m.until - m.year))
+
+
+# --- a list from a pasted notice ---------------------------------------------------------
+
+_DAITOU = re.compile(r"带头[^，,；;。：:\n“”]{2,40}")
+_FANGMIAN = re.compile(
+    r"(?:查摆|对照|围绕|聚焦|在)([^。；;：:\n]{4,120}?)(?:等)?(?:[一二三四五六七八九十\d]+个)?方面"
+)
+
+
+def _clean(name: str) -> str:
+    return dimension_name(strip_numbering(name)).strip("“”\"' ")
+
+
+def dimensions_from_notice(text: str) -> list[str]:
+    """The 带头/方面 enumeration of a notice, in its order; [] when none is found."""
+    if not text.strip():
+        return []
+    found = [_clean(m.group(0)) for m in _DAITOU.finditer(text)]
+    found = [f for f in dict.fromkeys(found) if len(f) > 3]
+    if len(found) >= 2:
+        return found
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    numbered = [
+        _clean(re.split(r"[。：:]", ln)[0])
+        for ln in lines
+        if re.match(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]", ln) and "方面" in ln
+    ]
+    if len(numbered) >= 2:
+        return numbered
+    for m in _FANGMIAN.finditer(text):
+        parts = [_clean(p) for p in re.split(r"[、，,和及]", m.group(1)) if p.strip()]
+        parts = [p for p in parts if 1 < len(p) <= 20]
+        if len(parts) >= 3:
+            return parts
+    return []
+
+
+# --- the corpus vote ------------------------------------------------------------------
+
+
+def vote_from_corpus(materials: list[dict], req: Request) -> tuple[list[str], list[dict]]:
+    """The dimension list most materials near the request use, weighted by nearness of
+    year and role; returns the list and the materials that voted for it."""
+    votes: dict[tuple[str, ...], float] = defaultdict(float)
+    voters: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+    for m in materials:
+        dims = tuple(d for d in (m.get("dimensions") or "").split("|") if d)
+        if len(dims) < 2:
+            continue
+        weight = 1.0
+        if req.year and m.get("year"):
+            weight /= 1 + abs(int(m["year"]) - req.year)
+        weight *= 1.0 if m.get("role") == req.role.value else 0.5
+        if req.meeting and m.get("meeting") and m["meeting"] == req.meeting:
+            weight *= 1.5
+        votes[dims] += weight
+        voters[dims].append(m)
+    if not votes:
+        return [], []
+    best = max(votes, key=lambda d: votes[d])
+    return list(best), voters[best]
+
+
+def default_year(today: datetime.date | None = None) -> int:
+    """The 年度 a writer means when they give none. Meetings run from December to February:
+    from October on, this year's is being prepared; before that, last year's."""
+    today = today or datetime.date.today()
+    return today.year if today.month >= 10 else today.year - 1
+
+
+def choose_structure(
+    req: Request,
+    *,
+    registry: list[Meeting] | None = None,
+    corpus_materials: list[dict] | None = None,
+) -> Structure:
+    registry = registry if registry is not None else load_registry()
+    if req.year is None:
+        req = req.model_copy(update={"year": default_year()})
+    if req.dimensions:
+        dims = [d.strip() for d in req.dimensions if d.strip()]
+        return Structure(dimensions=dims, source=StructureSource.USER, reason="使用您给出的方面清单。")
+    from_notice = dimensions_from_notice(req.notice)
+    if from_notice:
+        return Structure(
+            dimensions=from_notice,
+            source=StructureSource.NOTICE,
+            reason=f"从您粘贴的通知中识别出 {len(from_notice)} 个方面。",
+        )
+    meeting = match_registry(registry, req)
+    if meeting:
+        note = "" if meeting.confirmed else "（该清单未经通知原文核实，请对照通知确认）"
+        return Structure(
+            dimensions=list(meeting.dimensions),
+            source=StructureSource.REGISTRY,
+            reason=f"按{meeting.label}的方面清单{note}。来源：{meeting.source}。",
+            guess=not meeting.confirmed,
+            meeting_id=meeting.id,
+            extra_sections=list(meeting.extra_sections),
+        )
+    cands = [m for m in _candidates(registry, req) if not m.fallback]
+    latest = max(cands, key=lambda m: (-_kind_rank(m, req.meeting), m.until), default=None)
+    if req.year and latest and req.year > latest.until:
+        return Structure(
+            dimensions=list(latest.dimensions),
+            source=StructureSource.GUESS,
+            reason=(
+                f"暂未收录{req.year}年度的方面清单（通知可能尚未下发），先按最近的"
+                f"{latest.label}清单起草，仅供参考。收到通知后请粘贴通知或直接修改方面清单。"
+            ),
+            guess=True,
+            meeting_id=latest.id,
+        )
+    dims, voters = vote_from_corpus(corpus_materials or [], req)
+    if dims and is_branch_meeting(req.meeting) != any(is_branch_meeting(v.get("meeting") or "") for v in voters):
+        dims = []  # a 民主生活会 material's list is no list for a 组织生活会, nor the reverse
+    if dims:
+        names = "、".join(f"{v.get('year') or '?'}年{v.get('role')}材料" for v in voters[:3])
+        return Structure(
+            dimensions=dims,
+            source=StructureSource.CORPUS,
+            reason=f"登记表中没有该年度会议，按语料中最接近的材料（{names}）的方面结构起草，请核对。",
+            guess=True,
+        )
+    pool = _candidates(registry, req) or [m for m in registry if not m.local]
+    nearest = min(pool, key=lambda m: (abs(m.year - (req.year or m.year)), m.fallback), default=None)
+    if nearest is None:
+        return Structure(dimensions=[], source=StructureSource.GUESS, reason="没有可用的方面清单，请手动输入。", guess=True)
+    return Structure(
+        dimensions=list(nearest.dimensions),
+        source=StructureSource.GUESS,
+        reason=f"没有找到匹配的会议，先按{nearest.label}的清单起草，仅供参考，请核对。",
+        guess=True,
+        meeting_id=nearest.id,
+    )
+
+

@@ -1,0 +1,57 @@
+"""load -> parse -> index for files and folders, with progress events for any front end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.core.errors import InputError
+from assistant.core.settings import Settings
+from assistant.core.types import Material
+from assistant.ingest.index import Index, IngestResult
+from assistant.ingest.load import load_file
+from assistant.ingest.parse import parse_material
+
+SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
+
+
+@dataclass
+class Failed:
+    source: str
+    message: str
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders walked for the formats we read, in a stable order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def read_material(path: Path, settings: Settings, **overrides) -> Material:
+    loaded = load_file(path, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    return parse_material(loaded.text, source=path.name, **overrides)
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    index: Index,
+    *,
+    owner: str = "corpus",
+    on_file: Callable[[Path], None] | None = None,
+) -> Iterator[IngestResult | Failed]:
+    """Yields one result per file; a bad file is reported and the others go on."""
+    for path in discover(paths):
+        if on_file:
+            on_file(path)
+        try:
+            material = read_material(path, index.settings)
+        except InputError as e:
+            yield Failed(path.name, e.user_message)
+            continue
+        yield index.ingest(material, owner=owner)

@@ -1,0 +1,281 @@
+"""Index: one Chroma record per item, plus one record per material.
+
+The materials collection is the ledger: a material's record (with the hash of its text) is
+written only after all of its items are in, and items whose hash no longer matches their
+material's record are ignored by readers. So a material is either fully in or fully out,
+even when ingest is killed half-way, and re-ingesting an unchanged file embeds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.core.settings import Settings
+from assistant.core.types import Material, SectionKind
+
+PARSER_VERSION = "1"
+# Each record stores the item with its dimension name in front, so a query about a 方面
+# finds its items; the metadata keeps the bare text for display.
+ITEMS = "items"
+MATERIALS = "materials"
+
+
+class LazyEmbeddings(Embeddings):
+    """Loads the model on first use: an unchanged corpus is checked without loading torch."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._inner: Embeddings | None = None
+
+    @property
+    def inner(self) -> Embeddings:
+        if self._inner is None:
+            from assistant.ingest.embedding_model import load_embeddings
+
+            self._inner = load_embeddings(self._settings)
+        return self._inner
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+    def embed_queries(self, texts: list[str]):
+        from assistant.ingest.vectors import embed_queries
+
+        return embed_queries(self.inner, texts)
+
+
+def collection_suffix(settings: Settings) -> str:
+    """Model and parser version in the collection name, so vectors of two models never mix."""
+    from assistant.ingest.embedding_model import BUILD_VERSION
+
+    bundled = f"bundled-e5-small-q4-v{BUILD_VERSION}"
+    key = f"{settings.embedding_model or bundled}|{PARSER_VERSION}"
+    return hashlib.sha256(key.encode()).hexdigest()[:10]
+
+
+def make_client(settings: Settings):
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def material_id(source: str) -> str:
+    """A material is identified by where it came from, so a new version replaces the old."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(material: Material) -> str:
+    key = f"{PARSER_VERSION}|{material.year}|{material.role}|{material.meeting}|{material.text()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class IngestResult:
+    source: str
+    material_id: str
+    items: int
+    added: int
+    removed: int
+    unchanged: bool
+
+
+@dataclass
+class Hit:
+    text: str
+    score: float  # cosine similarity, higher is nearer
+    meta: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
+
+
+def _item_records(material: Material, mid: str, chash: str, owner: str):
+    for sec, dim, item in material.items():
+        meta = {
+            "material_id": mid,
+            "content_hash": chash,
+            "owner": owner,
+            "source": material.source or "",
+            "title": material.title,
+            "year": material.year or 0,
+            "role": material.role.value if material.role else "",
+            "meeting": material.meeting or "",
+            "theme": material.theme or "",
+            "section_kind": sec.kind.value,
+            "section_order": sec.order,
+            "dimension": dim.name,
+            "dimension_heading": dim.heading,
+            "dimension_order": dim.order,
+            "item_order": item.order,
+            "marker": item.marker,
+            "judgement": item.judgement,
+            "has_example": bool(item.examples),
+            "text": item.text,
+        }
+        rid = hashlib.sha256(
+            f"{mid}|{chash}|{sec.order}|{dim.order}|{item.order}".encode()
+        ).hexdigest()[:24]
+        embed_text = f"{dim.name}：{item.text}" if dim.name else item.text
+        yield rid, embed_text, meta
+
+
+def problem_dimensions(material: Material) -> list[str]:
+    sec = material.section(SectionKind.PROBLEMS)
+    return [d.name for d in sec.dimensions if d.name] if sec else []
+
+
+class Index:
+    def __init__(self, settings: Settings, embeddings: Embeddings | None = None, client=None):
+        from langchain_chroma import Chroma
+
+        self.settings = settings
+        self.embeddings = embeddings or LazyEmbeddings(settings)
+        self.client = client or make_client(settings)
+        suffix = collection_suffix(settings)
+        meta = {"hnsw:space": "cosine"}
+        self.items = Chroma(
+            collection_name=f"duizhao_{ITEMS}_{suffix}",
+            embedding_function=self.embeddings,
+            client=self.client,
+            collection_metadata=meta,
+        )
+        self.materials = Chroma(
+            collection_name=f"duizhao_{MATERIALS}_{suffix}",
+            embedding_function=self.embeddings,
+            client=self.client,
+            collection_metadata=meta,
+        )
+        self._ledger: dict[str, dict[str, Any]] | None = None
+
+    # --- writing --------------------------------------------------------------------
+    def ingest(self, material: Material, *, owner: str = "corpus") -> IngestResult:
+        source = material.source or material.title or "未命名材料"
+        mid = material_id(source)
+        chash = content_hash(material)
+        ledger = self.ledger()
+        n_items = sum(1 for _ in material.items())
+        if ledger.get(mid, {}).get("content_hash") == chash:
+            return IngestResult(source, mid, n_items, 0, 0, True)
+
+        records = list(_item_records(material, mid, chash, owner))
+        old = self.items.get(where={"material_id": mid}, include=[])["ids"]
+        new_ids = [r[0] for r in records]
+        if records:
+            self.items.add_texts(
+                texts=[r[1] for r in records], metadatas=[r[2] for r in records], ids=new_ids
+            )
+        dims = problem_dimensions(material)
+        summary = "；".join(filter(None, [material.title, "、".join(dims), material.preamble[:200]]))
+        record = {
+            "material_id": mid,
+            "content_hash": chash,
+            "owner": owner,
+            "source": source,
+            "title": material.title,
+            "year": material.year or 0,
+            "role": material.role.value if material.role else "",
+            "meeting": material.meeting or "",
+            "theme": material.theme or "",
+            "dimensions": "|".join(dims),
+            "n_items": n_items,
+        }
+        # The commit point: from here on readers see the new items and not the old ones.
+        self.materials.add_texts(texts=[summary or source], metadatas=[record], ids=[mid])
+        stale = [i for i in old if i not in set(new_ids)]
+        if stale:
+            self.items.delete(ids=stale)
+        ledger[mid] = record
+        return IngestResult(source, mid, n_items, len(records), len(stale), False)
+
+    def remove(self, source: str) -> int:
+        mid = material_id(source)
+        old = self.items.get(where={"material_id": mid}, include=[])["ids"]
+        self.materials.delete(ids=[mid])
+        if old:
+            self.items.delete(ids=old)
+        self.ledger().pop(mid, None)
+        return len(old)
+
+    # --- reading --------------------------------------------------------------------
+    def ledger(self) -> dict[str, dict[str, Any]]:
+        """material_id -> its record, for every material fully in the store."""
+        if self._ledger is None:
+            got = self.materials.get(include=["metadatas"])
+            self._ledger = {i: m for i, m in zip(got["ids"], got["metadatas"])}
+        return self._ledger
+
+    def _live(self, meta: dict[str, Any]) -> bool:
+        rec = self.ledger().get(meta.get("material_id", ""))
+        return rec is not None and rec.get("content_hash") == meta.get("content_hash")
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        role: str | None = None,
+        section: str | None = None,
+        where: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> list[Hit]:
+        """Nearest items. Filters are applied to an over-fetched result, not as a Chroma
+        `where`, which is many times slower on a large store (see models.md)."""
+        vec = self.embeddings.embed_query(query)
+        return self.search_by_vector(vec, k, role=role, section=section, where=where)
+
+    def search_by_vector(
+        self,
+        vec: Sequence[float],
+        k: int = 5,
+        *,
+        role: str | None = None,
+        section: str | None = None,
+        where: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> list[Hit]:
+        def keep(m: dict[str, Any]) -> bool:
+            return (
+                self._live(m)
+                and (not role or m.get("role") == role)
+                and (not section or m.get("section_kind") == section)
+                and (where is None or where(m))
+            )
+
+        total = self.items._collection.count()
+        fetch = min(max(k * 8, 40), total)
+        hits: list[Hit] = []
+        while fetch > 0:
+            pairs = self.items.similarity_search_by_vector_with_relevance_scores(list(vec), k=fetch)
+            hits = [Hit(d.metadata.get("text", d.page_content), 1.0 - s, d.metadata, d.id or "")
+                    for d, s in pairs if keep(d.metadata)]
+            if len(hits) >= k or fetch >= total:
+                break
+            fetch = min(fetch * 4, total)
+        return hits[:k]
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored embeddings of these items: no need to encode them again."""
+        if not ids:
+            return {}
+        got = self.items.get(ids=ids, include=["embeddings"])
+        return {i: list(v) for i, v in zip(got["ids"], got["embeddings"])}
+
+    def materials_list(self) -> list[dict[str, Any]]:
+        return sorted(self.ledger().values(), key=lambda m: (m.get("year", 0), m.get("source", "")))
+
+    def live_items(self) -> Iterable[dict[str, Any]]:
+        got = self.items.get(include=["metadatas"])
+        return (m for m in got["metadatas"] if self._live(m))

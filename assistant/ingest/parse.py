@@ -1,0 +1,385 @@
+"""Structure parser: plain text of a past material -> the typed tree in `types`.
+
+Materials are written by hand in Word, so numbering styles mix and skip. The parser works
+line by line and never drops text: whatever it cannot place is kept in the nearest node
+(preamble, a section's or a dimension's intro, or the last item), so that
+`Material.text()` holds every character of the input (whitespace aside).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.core.content import DATA
+from assistant.core.types import Dimension, Item, Material, Role, Section, SectionKind
+
+_CN = "一二三四五六七八九十"
+# 一、 二． (but not 一是, which opens an item)
+_LEVEL1 = re.compile(rf"^\s*(?:[{_CN}]{{1,3}}\s*[、.．]|第[{_CN}]{{1,3}}部分[、，,：:\s]?)")
+# Second-level styles, in the forms real materials use; which one is the 方面 level is
+# decided per section by the first one seen (see _Parser._heading_style).
+_LEVEL2 = {
+    "cn_paren": re.compile(rf"^\s*[（(]\s*[{_CN}]{{1,3}}\s*[）)]\s*"),
+    "num_paren": re.compile(r"^\s*[（(]\s*\d{1,2}\s*[）)]\s*"),
+    "num_dot": re.compile(r"^\s*\d{1,2}\s*[.．](?!\d)\s*"),
+    "num_dun": re.compile(r"^\s*\d{1,2}\s*、\s*"),
+}
+# 一是 / 第一， at the start of a paragraph or after a sentence end.
+_ITEM_MARK = re.compile(
+    rf"(?:(?<=^)|(?<=[。；;！!？?]))\s*((?:[{_CN}]{{1,3}}是)|(?:第[{_CN}]{{1,3}}[，,、：:]))"
+)
+_SENTENCE_END = "。！？!?；;"
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_FILENAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A heading alone on its line is short; a longer line is a heading with its text inline.
+_HEADING_MAX = 40
+
+
+@dataclass(frozen=True)
+class _Rules:
+    section_kinds: list[tuple[SectionKind, list[str]]]
+    aliases: dict[str, str]
+    example_markers: list[str]
+    short_followers: list[str]
+    role_hints: dict[Role, list[str]]
+    meeting_kinds: list[str]
+    themes: list[tuple[str, str]]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    raw = yaml.safe_load((DATA / "parse_rules.yaml").read_text("utf-8"))
+    return _Rules(
+        section_kinds=[(SectionKind(r["kind"]), r["any"]) for r in raw["section_kinds"]],
+        aliases=raw["dimension_aliases"],
+        example_markers=raw["example_markers"],
+        short_followers=raw["short_example_followers"],
+        role_hints={Role(k): v for k, v in raw["role_hints"].items()},
+        meeting_kinds=raw["meeting_kinds"],
+        themes=[(t["keyword"], t["theme"]) for t in raw["themes"]],
+    )
+
+
+def section_kind(heading: str) -> SectionKind:
+    for kind, words in _rules().section_kinds:
+        if any(w in heading for w in words):
+            return kind
+    return SectionKind.OTHER
+
+
+def strip_numbering(heading: str) -> str:
+    text = _LEVEL1.sub("", heading, count=1)
+    for pat in _LEVEL2.values():
+        text = pat.sub("", text, count=1)
+    return text.strip()
+
+
+def dimension_name(heading: str) -> str:
+    """'（一）在理论学习方面。' -> '理论学习'; '（四）担当作用方面。' -> '担当作为'."""
+    name = strip_numbering(heading).strip(" \t。.：:；;，,")
+    if name.startswith("在") and "方面" in name:
+        name = name[1:]
+    name = re.sub(r"(存在的问题|存在问题)$", "", name)
+    name = re.sub(r"方面$", "", name).strip(" 。：:，,")
+    return _rules().aliases.get(name, name)
+
+
+def _split_heading(line: str, prefix_len: int) -> tuple[str, str]:
+    """A numbered line -> (heading, inline text after it)."""
+    if len(line) <= _HEADING_MAX and not re.search(rf"[{_SENTENCE_END}]\S", line):
+        return line, ""
+    rest = line[prefix_len:]
+    m = re.search(r"方面[。：:，,]", rest)
+    ends = [i for i in (rest.find(c) for c in "。：:") if i >= 0]
+    cut = min(ends) + 1 if ends else None
+    if m and (cut is None or m.end() <= cut):
+        cut = m.end()
+    if cut is None or cut > 60:
+        return line, line  # no heading shape: the caller keeps the line as text
+    return line[: prefix_len + cut], line[prefix_len + cut :]
+
+
+def split_items(paragraph: str) -> list[tuple[str, str]]:
+    """'一是…。二是…' -> [('一是', '一是…。'), ('二是', '二是…')]; text before the first marker
+    comes back with marker ''."""
+    starts = [(m.start(1), m.group(1)) for m in _ITEM_MARK.finditer(paragraph)]
+    if not starts:
+        return [("", paragraph)]
+    out: list[tuple[str, str]] = []
+    if paragraph[: starts[0][0]].strip():
+        out.append(("", paragraph[: starts[0][0]]))
+    for n, (pos, mark) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(paragraph)
+        out.append((mark, paragraph[pos:end]))
+    return out
+
+
+MAX_EXAMPLES = 8  # per item: more is not a material, and scanning must stay linear
+
+
+@lru_cache(maxsize=1)
+def _example_start() -> re.Pattern:
+    rules = _rules()
+    alts = [re.escape(w) for w in rules.example_markers]
+    alts += ["如" + re.escape(f) for f in rules.short_followers]
+    return re.compile(rf"(?:(?<=^)|(?<=[{_SENTENCE_END}，,：:\s]))(?:{'|'.join(alts)})")
+
+
+_EXAMPLE_END = re.compile(r"[。！？!?]")
+
+
+def find_examples(text: str) -> list[str]:
+    """比如/例如… spans, each to its sentence end; the next is looked for after it ends."""
+    out: list[str] = []
+    pos = 0
+    start = _example_start()
+    while len(out) < MAX_EXAMPLES:
+        m = start.search(text, pos)
+        if not m:
+            break
+        end = _EXAMPLE_END.search(text, m.start())
+        stop = end.end() if end else len(text)
+        out.append(text[m.start() : stop].strip())
+        pos = max(stop, m.end())
+    return out
+
+
+def _judgement(body: str) -> str:
+    m = re.search(rf"[{_SENTENCE_END}]", body)
+    return (body[: m.end()] if m else body).strip()
+
+
+def _make_item(marker: str, text: str, order: int) -> Item:
+    body = text.strip()[len(marker) :]
+    return Item(
+        text=text.strip(),
+        marker=marker,
+        judgement=_judgement(body),
+        examples=find_examples(body),
+        order=order,
+    )
+
+
+def _level2_style(line: str) -> tuple[str, int] | None:
+    for style, pat in _LEVEL2.items():
+        m = pat.match(line)
+        if m:
+            return style, m.end()
+    return None
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.preamble: list[str] = []
+        self.sections: list[Section] = []
+        self.style: str | None = None  # the numbering style of 方面 in the current section
+
+    # --- placing text -------------------------------------------------------------
+    def _section(self) -> Section:
+        if not self.sections:
+            # 方面 headings with no 一、 above them: the material starts at its problems.
+            self.sections.append(Section(heading="", kind=SectionKind.OTHER, order=0))
+        return self.sections[-1]
+
+    def _dimension(self) -> Dimension:
+        sec = self._section()
+        if not sec.dimensions:
+            sec.dimensions.append(Dimension(order=0))
+        return sec.dimensions[-1]
+
+    def add_section(self, heading: str) -> None:
+        self.sections.append(
+            Section(heading=heading, kind=section_kind(heading), order=len(self.sections))
+        )
+        self.style = None
+
+    def add_dimension(self, heading: str) -> None:
+        sec = self._section()
+        sec.dimensions.append(
+            Dimension(heading=heading, name=dimension_name(heading), order=len(sec.dimensions))
+        )
+
+    def add_paragraph(self, para: str, *, item_marker: str = "") -> None:
+        if not self.sections:
+            self.preamble.append(para)
+            return
+        sec = self.sections[-1]
+        pieces = [(item_marker, para)] if item_marker else split_items(para)
+        for marker, text in pieces:
+            if not sec.dimensions and not marker:
+                sec.intro = _join(sec.intro, text)
+                continue
+            dim = self._dimension()
+            if marker:
+                dim.items.append(_make_item(marker, text, len(dim.items)))
+            elif dim.items and dim.items[-1].marker:
+                # A plain paragraph after 一是/二是 items continues the last of them.
+                last = dim.items[-1]
+                dim.items[-1] = _make_item(last.marker, last.text + "\n" + text, last.order)
+            elif not dim.items and dim.heading and _is_lead_in(text):
+                dim.intro = _join(dim.intro, text)
+            else:
+                dim.items.append(_make_item("", text, len(dim.items)))
+
+    def finish(self) -> None:
+        # A section with no headings and no 一是 markers is still made of items: its
+        # paragraphs become items of one unnamed dimension, but a "…如下：" lead-in stays.
+        for sec in self.sections:
+            if sec.dimensions or not sec.intro:
+                continue
+            paras = sec.intro.split("\n")
+            lead = [p for p in paras[:1] if _is_lead_in(p)]
+            body = paras[len(lead) :]
+            if body and sec.kind != SectionKind.OTHER:
+                sec.intro = "\n".join(lead)
+                sec.dimensions.append(
+                    Dimension(order=0, items=[_make_item("", p, n) for n, p in enumerate(body)])
+                )
+
+    # --- reading lines ------------------------------------------------------------
+    def feed(self, line: str) -> None:
+        m1 = _LEVEL1.match(line)
+        if m1 and not re.match(rf"\s*[{_CN}]{{1,3}}是", line):
+            heading, rest = _split_heading(line, m1.end())
+            if len(heading) <= 60 and heading != rest:
+                self.add_section(heading)
+                if rest.strip():
+                    self.add_paragraph(rest)
+                return
+        found = _level2_style(line)
+        if found:
+            style, plen = found
+            if self.style is None and self.sections:
+                self.style = style
+            if style == self.style or not self.sections:
+                heading, rest = _split_heading(line, plen)
+                if heading != rest:
+                    self.add_dimension(heading)
+                    if rest.strip():
+                        self.add_paragraph(rest)
+                    return
+            else:
+                # Another numbering style below the 方面 level numbers items.
+                self.add_paragraph(line, item_marker=line[:plen].strip())
+                return
+        self.add_paragraph(line)
+
+
+def _is_lead_in(text: str) -> bool:
+    t = text.strip()
+    return t.endswith(("：", ":")) and len(t) < 80
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}\n{b}" if a else b
+
+
+def _looks_like_title(line: str) -> bool:
+    t = line.strip()
+    return (
+        0 < len(t) <= 60
+        and not t.endswith(("。", "；", "：", ":", "，"))
+        and not _LEVEL1.match(t)
+        and _level2_style(t) is None
+    )
+
+
+def _infer_year(title: str, preamble: str, source: str | None) -> int | None:
+    for text in (title, preamble[:300]):
+        m = _YEAR.search(text)
+        if m:
+            return int(m.group(1))
+    if source:
+        m = _FILENAME_YEAR.search(Path(source).name)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _infer_role(title: str, preamble: str, source: str | None) -> Role | None:
+    hints = _rules().role_hints
+    for text in (title, preamble):
+        if "个人" in text and text is title:
+            return Role.GEREN
+        for role in (Role.GEREN, Role.BANZI):
+            if any(h in text for h in hints[role]):
+                return role
+        if text is title and any(w in title for w in ("班子", "党组", "党委")):
+            return Role.BANZI
+        if any(h in text for h in hints[Role.ZHIBU]):
+            return Role.ZHIBU
+    if source:
+        name = Path(source).name
+        for role in Role:
+            if role.value in name:
+                return role
+    return None
+
+
+def _infer_meeting(title: str, preamble: str) -> str | None:
+    for text in (title, preamble):
+        for kind in _rules().meeting_kinds:
+            if kind in text:
+                return kind
+    return None
+
+
+def _infer_theme(title: str, preamble: str) -> str | None:
+    for text in (title, preamble):
+        for keyword, theme in _rules().themes:
+            if keyword in text:
+                return theme
+    return None
+
+
+def parse_material(
+    text: str,
+    *,
+    source: str | None = None,
+    year: int | None = None,
+    role: Role | str | None = None,
+    meeting: str | None = None,
+    theme: str | None = None,
+) -> Material:
+    """Parse a material. Explicit year/role/meeting/theme win over what the text says; the
+    file name (e.g. 2016_班子_….txt) is the last resort for year and role."""
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [ln for ln in lines if ln]
+    title = ""
+    if len(lines) > 1 and _looks_like_title(lines[0]):
+        title, lines = lines[0], lines[1:]
+    parser = _Parser()
+    for line in lines:
+        parser.feed(line)
+    parser.finish()
+    preamble = "\n".join(parser.preamble)
+    material = Material(
+        title=title,
+        preamble=preamble,
+        sections=parser.sections,
+        source=source,
+        year=year or _infer_year(title, preamble, source),
+        role=Role(role) if role else _infer_role(title, preamble, source),
+        meeting=meeting or _infer_meeting(title, preamble),
+        theme=theme or _infer_theme(title, preamble),
+    )
+    material.warnings.extend(_warnings(material))
+    return material
+
+
+def _warnings(m: Material) -> list[str]:
+    out = []
+    if not m.sections:
+        out.append("未识别出“一、存在的问题”“二、原因剖析”等章节标题，全文暂作为前言保存。")
+    elif m.section(SectionKind.PROBLEMS) is None:
+        out.append("未找到“存在的问题”部分。")
+    if m.year is None:
+        out.append("未能从标题或前言中判断年度，可手动指定。")
+    if m.role is None:
+        out.append("未能判断是班子材料还是个人材料，可手动指定。")
+    return out
