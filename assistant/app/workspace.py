@@ -14,7 +14,7 @@ from assistant.core.errors import InputError
 from assistant.core.log import get as get_logger
 from assistant.core.log import logged
 from assistant.core.settings import Settings
-from assistant.core.text import cn_number
+from assistant.core.text import SUB_HEAD, cn_number
 from assistant.core.types import Draft, FactChoice, FactKind, Request, Role, Structure
 from assistant.draft.drafter import Context, Drafter
 from assistant.draft.render import section_text, section_titles
@@ -31,7 +31,7 @@ SECTION_LABELS = {
     "causes": "原因剖析",
     "measures": "整改措施",
 }
-_DIM_HEAD = re.compile(r"^[（(][一二三四五六七八九十]+[）)]", re.M)
+_DIM_HEAD = re.compile(SUB_HEAD.pattern, re.M)
 
 
 def split_dimension_blocks(text: str) -> tuple[str, list[str]]:

@@ -7,11 +7,10 @@ import logging
 import re
 from functools import lru_cache
 
-# Heading and item numbering of the genre: "一、" (part), "（一）" (方面 or cause), "一是" (item).
+# Heading numbering of the genre: "一、" (a part), "（一）" (a 方面, a cause, a measure).
 CN_NUM = "[一二三四五六七八九十]{1,3}"
 PART_HEAD = re.compile(rf"^{CN_NUM}[、．.]")
 SUB_HEAD = re.compile(rf"^[（(]{CN_NUM}[）)]")
-ITEM_MARK = re.compile(rf"^{CN_NUM}是")
 
 
 @lru_cache(maxsize=1)

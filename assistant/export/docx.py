@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
+from assistant.core.text import PART_HEAD, SUB_HEAD
+
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 H1_FONT = "黑体"
@@ -36,8 +38,6 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 # 四号 line is about 6.4 mm tall, so the footer ends about 21.6 mm above the page edge.
 FOOTER_DISTANCE_MM = 21.6
 
-_LEVEL1 = re.compile(r"^[一二三四五六七八九十]{1,3}[、．.]")
-_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _HEADING_ALONE_MAX = 40
 _HEADING_CUT_MAX = 60
 
@@ -66,8 +66,8 @@ def _looks_like_title(line: str) -> bool:
     return (
         len(line) <= 60
         and not line.endswith(("。", "；", "：", ":", "，", ";"))
-        and not _LEVEL1.match(line)
-        and not _LEVEL2.match(line)
+        and not PART_HEAD.match(line)
+        and not SUB_HEAD.match(line)
     )
 
 
@@ -268,10 +268,10 @@ def build_document(text: str, *, header: DocHeader | None = None):
         _format(p, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after_pt=LINE_PT)
         _add_run(p, header_line, H2_FONT, BODY_PT)
     for line in lines:
-        if _LEVEL1.match(line):
-            _add_numbered(doc, line, _LEVEL1, H1_FONT, 0)
-        elif _LEVEL2.match(line):
-            _add_numbered(doc, line, _LEVEL2, H2_FONT, 1)
+        if PART_HEAD.match(line):
+            _add_numbered(doc, line, PART_HEAD, H1_FONT, 0)
+        elif SUB_HEAD.match(line):
+            _add_numbered(doc, line, SUB_HEAD, H2_FONT, 1)
         else:
             p = doc.add_paragraph()
             _format(p)
