@@ -63,6 +63,14 @@ def test_every_prompt_renders_with_its_declared_variables():
         assert text and "{{" not in text
 
 
+def test_a_missing_prompt_is_an_error_not_a_silent_offline_draft(tmp_path):
+    for name in prompts.REQUIRED[:-1]:
+        (tmp_path / f"{name}.md").write_text("x", "utf-8")
+    prompts.check()  # the shipped folder is complete
+    with pytest.raises(prompts.MissingPrompt, match="revise.md"):
+        prompts.check(tmp_path)
+
+
 def test_fake_chat_model_drafts_every_section(corpus_index, base_settings):
     n_calls = 1 + len(SIX) + 2
     model = FakeListChatModel(responses=[canned(t) for t in _tasks(corpus_index, base_settings)][:n_calls])

@@ -529,3 +529,50 @@ class Frames(_Data):
 @lru_cache(maxsize=1)
 def frames() -> Frames:
     return Frames.model_validate(read_yaml(DATA / "compose.yaml"))
+
+
+# --- year references and last year's material -------------------------------------------
+
+
+class YearEntry(_Data):
+    congress: str
+    campaign: str
+
+
+class BoundTerm(_Data):
+    term: str
+    from_: int = Field(alias="from")
+    to: int
+
+
+class YearRefs(_Data):
+    """year_refs.yaml: what a meeting of each year studies, and the words bound to an era."""
+
+    years: dict[int, YearEntry]
+    bound_terms: tuple[BoundTerm, ...]
+
+
+@lru_cache(maxsize=1)
+def year_refs() -> YearRefs:
+    return YearRefs.model_validate(read_yaml(DATA / "year_refs.yaml"))
+
+
+class RevisionRules(_Data):
+    """revise.yaml: how last year's problems are reported and which sentences repeat them."""
+
+    progress_words: tuple[str, ...]
+    persist_words: tuple[str, ...]
+    rectified: str
+    partial: str
+    partial_default: str
+    open: str
+    formulas: tuple[str, ...]
+    generic_words: tuple[str, ...]
+
+    def status_text(self, status: str) -> str:
+        return {"rectified": self.rectified, "partial": self.partial, "open": self.open}[status]
+
+
+@lru_cache(maxsize=1)
+def revision_rules() -> RevisionRules:
+    return RevisionRules.model_validate(read_yaml(DATA / "revise.yaml"))

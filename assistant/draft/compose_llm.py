@@ -74,6 +74,7 @@ class LLMComposer:
 
     def __init__(self, model: BaseChatModel, offline: OfflineComposer,
                  on_token: Callable[[str], None] | None = None) -> None:
+        prompts.check()
         self.model = model
         self.offline = offline  # for the wording it may use, and nothing else
         self.on_token = on_token

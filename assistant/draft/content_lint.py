@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core import content
-from assistant.core.content import Power, WriterKind
+from assistant.core.content import Power, WriterKind, year_refs
 from assistant.draft import hygiene
-from assistant.draft.voice import year_refs
 from assistant.draft.writer import Writer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,12 +44,12 @@ def _years(entry) -> list[int | None]:
 
 def _bound_terms_ok(text: str, entry) -> list[str]:
     out = []
-    for b in year_refs()["bound_terms"]:
-        if b["term"] in text:
+    for b in year_refs().bound_terms:
+        if b.term in text:
             lo, hi = entry.years or (1900, 2999)
-            spans = [(x["from"], x["to"]) for x in year_refs()["bound_terms"] if x["term"] == b["term"]]
+            spans = [(x.from_, x.to) for x in year_refs().bound_terms if x.term == b.term]
             if not any(a <= lo and hi <= z for a, z in spans):
-                out.append(f"“{b['term']}”只属于{spans}，条目年份应在此范围内（years）")
+                out.append(f"“{b.term}”只属于{spans}，条目年份应在此范围内（years）")
     return list(dict.fromkeys(out))
 
 

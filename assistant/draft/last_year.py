@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
-import yaml
 
-from assistant.core.content import DATA
+from assistant.core import content
 from assistant.core.text import segment
 from assistant.core.types import FactKind, Material, Paragraph, SectionKind, SourceRef
 from assistant.ingest.vectors import Vectors
@@ -43,10 +41,7 @@ SAME_TOPICS = 0.5  # shared topic probability mass
 SAME_WORDING = 0.3  # share of the fact's character pairs found in the old problem
 
 
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    return yaml.safe_load((DATA / "revise.yaml").read_text("utf-8"))
-
+rules = content.revision_rules
 
 @dataclass
 class OldProblem:
@@ -125,7 +120,7 @@ def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors,
         if kind is not None:
             progress = kind == FactKind.PROGRESS
         else:
-            progress = _says(fact, r["progress_words"]) and not _says(fact, r["persist_words"])
+            progress = _says(fact, r.progress_words) and not _says(fact, r.persist_words)
         (entry.done if progress else entry.persist).append(fact)
         entry.status = "partial" if entry.persist else "rectified"
     return out
@@ -134,7 +129,7 @@ def match_progress(problems: list[OldProblem], facts: list[str], vec: Vectors,
 def shared_words(a: str, b: str) -> set[str]:
     """Words two texts share that name a thing (充电桩, 中心组, 大班额), not the genre's
     common words (反映, 问题, 工作)."""
-    generic = set(rules()["generic_words"])
+    generic = set(rules().generic_words)
     words = lambda t: {w for w in segment(t) if len(w) >= 2 and w not in generic and not re.search(r"\d", w)}
     return words(a) & words(b)
 
@@ -145,8 +140,8 @@ def rectification_paragraphs(progress: list[Progress]) -> list[Paragraph]:
     for n, p in enumerate(progress, 1):
         done = "；".join(f.rstrip("。") for f in p.done)
         persist = "；".join(f.rstrip("。") for f in p.persist)
-        text = r[p.status].format(problem=p.problem.judgement, facts=done if p.status == "rectified" else persist,
-                                  done=f"{done}，" if done else r["partial_default"])
+        text = r.status_text(p.status).format(problem=p.problem.judgement, facts=done if p.status == "rectified" else persist,
+                                  done=f"{done}，" if done else r.partial_default)
         out.append(Paragraph(
             title="", text=text, facts=p.facts, answers=[p.problem.judgement], topic=p.status,
             sources=[SourceRef(kind="lastyear", text=p.problem.text)]
@@ -211,7 +206,7 @@ class RepeatChecker:
 
     def repeats(self, texts: dict[str, str]) -> list[Repeat]:
         out = []
-        formulas = rules()["formulas"]
+        formulas = rules().formulas
         for key, text in texts.items():
             if key == "rectification":
                 continue  # it quotes last year's problems on purpose

@@ -22,6 +22,21 @@ def _env() -> jinja2.Environment:
     )
 
 
+# Every prompt LLM mode needs; one missing is an error at start, not a silent offline draft.
+REQUIRED = ("system", "preamble", "problems", "causes", "measures", "revise")
+
+
+class MissingPrompt(RuntimeError):
+    pass
+
+
+def check(folder: Path | None = None) -> None:
+    folder = folder or PROMPTS
+    missing = [n for n in REQUIRED if not (folder / f"{n}.md").is_file()]
+    if missing:
+        raise MissingPrompt(f"缺少大模型提示词文件：{'、'.join(f'{n}.md' for n in missing)}（应在 {folder}）")
+
+
 def names() -> list[str]:
     return sorted(p.stem for p in PROMPTS.glob("*.md"))
 

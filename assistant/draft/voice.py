@@ -3,21 +3,12 @@ is part of, and which era-bound words it may use (data/year_refs.yaml)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import yaml
-
-from assistant.core.content import DATA
+from assistant.core.content import YearEntry, year_refs
 
 
-@lru_cache(maxsize=1)
-def year_refs() -> dict:
-    return yaml.safe_load((DATA / "year_refs.yaml").read_text("utf-8"))
-
-
-def _year_entry(year: int | None) -> dict:
+def _year_entry(year: int | None) -> YearEntry:
     """The references of the meeting's year: the latest entry at or before it."""
-    years = year_refs()["years"]
+    years = year_refs().years
     if year is None:
         return years[max(years)]
     known = [y for y in years if y <= year] or [min(years)]
@@ -25,11 +16,11 @@ def _year_entry(year: int | None) -> dict:
 
 
 def congress(year: int | None) -> str:
-    return _year_entry(year)["congress"]
+    return _year_entry(year).congress
 
 
 def campaign(year: int | None) -> str:
-    return _year_entry(year)["campaign"]
+    return _year_entry(year).campaign
 
 
 def fits_year(text: str, year: int | None) -> bool:
@@ -37,8 +28,8 @@ def fits_year(text: str, year: int | None) -> bool:
     if year is None:
         return True
     spans: dict[str, list[tuple[int, int]]] = {}
-    for b in year_refs()["bound_terms"]:
-        spans.setdefault(b["term"], []).append((b["from"], b["to"]))
+    for b in year_refs().bound_terms:
+        spans.setdefault(b.term, []).append((b.from_, b.to))
     for term, ranges in spans.items():
         if term in text and not any(lo <= year <= hi for lo, hi in ranges):
             # 十九大 inside 二十大? No: check the longer term is not what matched.
