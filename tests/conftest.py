@@ -4,7 +4,6 @@ data/), real persistent Chroma stores in temp dirs, and the corpus ingested once
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+from support import CORPUS, ROOT  # noqa: F401 (fixtures below use them)
 
 
 @pytest.fixture(scope="session")

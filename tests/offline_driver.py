@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from support import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,12 +24,6 @@ def run(args: list[str], env: dict, timeout: float = 900) -> dict:
     t = time.time()
     p = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     return {"rc": p.returncode, "out": p.stdout[-4000:], "err": p.stderr[-4000:], "s": round(time.time() - t, 1)}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main(work: Path) -> dict:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CORPUS, ROOT
+from support import CORPUS, ROOT
 
 from assistant.core.types import Finding, Severity
 from assistant.ingest.parse import parse_material

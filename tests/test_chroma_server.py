@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -15,18 +14,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT
+from support import CORPUS, free_port
 
-sys.path.insert(0, str(ROOT))
 pytestmark = pytest.mark.slow
 
 SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def chroma_cli() -> str:

@@ -206,13 +206,18 @@ def test_user_model_without_prompts_loads_without_prompt_name(model_dir: Path, t
     assert not (tmp_path / "data").exists()  # a user-chosen model never triggers a build
 
 
-def test_load_sets_offline_mode(embeddings) -> None:
+def test_load_sets_offline_mode(data_dir: Path, monkeypatch) -> None:
+    # conftest sets both for the whole run; take them away so that only the loader can set them.
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    em.load_embeddings(_settings(data_dir))
     assert os.environ.get("HF_HUB_OFFLINE") == "1" and os.environ.get("TRANSFORMERS_OFFLINE") == "1"
 
 
+@pytest.mark.slow  # a subprocess
 def test_import_stays_light() -> None:
     heavy = ["numpy", "torch", "transformers", "sentence_transformers", "tokenizers", "langchain_huggingface"]
-    code = f"import sys, assistant.embedding_model; print([m for m in {heavy!r} if m in sys.modules])"
+    code = f"import sys, assistant.ingest.embedding_model; print([m for m in {heavy!r} if m in sys.modules])"
     repo = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo)
     assert out.stdout.strip() == "[]"

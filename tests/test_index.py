@@ -5,7 +5,8 @@ import shutil
 import subprocess
 import sys
 
-from conftest import CORPUS, ROOT
+import pytest
+from support import CORPUS, ROOT
 
 from assistant.ingest.corpus import Failed, ingest_paths, read_material
 from assistant.ingest.index import Index
@@ -94,6 +95,7 @@ def test_bad_file_is_reported_and_the_rest_go_in(index, tmp_path):
     assert len(list(index.live_items())) == 18
 
 
+@pytest.mark.slow  # a subprocess
 def test_persistence_across_processes(cli_env):
     out = run_cli(cli_env, "ingest", str(CORPUS)).stdout
     assert "共 5 份材料，成功 5 份" in out
@@ -105,6 +107,7 @@ def test_persistence_across_processes(cli_env):
     assert "材料 5 份，条目 102 条" in stats
 
 
+@pytest.mark.slow  # a subprocess
 def test_parse_cli_json_shape(cli_env):
     out = run_cli(cli_env, "parse", str(CORPUS / "2022_班子_民主生活会_区机关事务中心.txt"), "--json").stdout
     data = json.loads(out)
@@ -117,6 +120,7 @@ def test_parse_cli_json_shape(cli_env):
     assert set(dim["items"][0]) >= {"text", "examples"}
 
 
+@pytest.mark.slow  # a subprocess
 def test_parse_cli_bad_file_gives_a_chinese_message(cli_env, tmp_path):
     bad = tmp_path / "材料.docx"
     bad.write_bytes(b"\x00\x01binary")

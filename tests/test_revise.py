@@ -7,8 +7,8 @@ import sys
 
 import pytest
 from builders import _add_abstract, _add_num, _docx_bytes, _level, _numbered, _pdf
-from conftest import ROOT
 from docx import Document
+from support import ROOT
 
 from assistant.app.store import DraftStore
 from assistant.app.workspace import Workspace
@@ -194,6 +194,7 @@ def test_workspace_upload_is_the_users_own(tmp_path, corpus_settings, corpus_ind
     assert not other.draft.rectification
 
 
+@pytest.mark.slow  # a subprocess
 def test_revise_cli(tmp_path, cli_env):
     path = tmp_path / "去年.txt"
     as_gbk(path)

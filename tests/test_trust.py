@@ -30,7 +30,7 @@ def drafter(corpus_index, corpus_settings):
 
 @pytest.fixture(scope="module")
 def corpus():
-    from conftest import CORPUS
+    from support import CORPUS
 
     return hygiene.Corpus.of([p.read_text("utf-8") for p in sorted(CORPUS.glob("*.txt"))])
 

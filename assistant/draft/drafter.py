@@ -123,7 +123,7 @@ class Drafter:
 
     def plan(self, req: Request, ctx: Context | None = None) -> tuple[Plan, list]:
         """The plan, and last year's problems with what became of them (empty without)."""
-        from assistant.draft import last_year as revise
+        from assistant.draft import last_year
 
         ctx = ctx or Context()
         if req.year is None:
@@ -136,14 +136,14 @@ class Drafter:
             for c in req.choices:
                 if c.kind and c.text in kinds:
                     kinds[c.text] = c.kind
-            progress = revise.match_progress(revise.old_problems(ctx.last_year), req.facts, self.vec, kinds,
+            progress = last_year.match_progress(last_year.old_problems(ctx.last_year), req.facts, self.vec, kinds,
                                              topics=self.reader.topics)
             # unsolved problems go again into this year's problems, with this year's problem
             # facts about them as cases; every progress fact about an old problem is reported
             # in the rectification section, never as a case
             carried = [(p.problem.text, p.persist) for p in progress if p.status != "rectified"]
             rectified = {f for p in progress for f in p.done}
-            checker = revise.RepeatChecker(revise.material_sentences(ctx.last_year), self.vec)
+            checker = last_year.RepeatChecker(last_year.material_sentences(ctx.last_year), self.vec)
         plan = make_plan(req, self.vec, materials, user_registry, carried=carried, rectified=rectified,
                          reader=self.reader)
         plan.owner = ctx.owner
@@ -168,7 +168,7 @@ class Drafter:
             return offline_call(), f"“{key}”部分大模型生成失败（{reason}），已改用离线方式生成。"
 
     def stream(self, req: Request, variant: int = 0, ctx: Context | None = None) -> Iterator[DraftEvent]:
-        from assistant.draft import last_year as revise
+        from assistant.draft import last_year
 
         plan, progress = self.plan(req, ctx)
         req = plan.request
@@ -191,8 +191,8 @@ class Drafter:
                                  lambda: composer.preamble(plan, rng))
         yield DraftEvent("preamble", draft)
         if progress:
-            draft.rectification = revise.rectification_paragraphs(progress)
-            yield DraftEvent("rectification", draft, revise.progress_summary(progress))
+            draft.rectification = last_year.rectification_paragraphs(progress)
+            yield DraftEvent("rectification", draft, last_year.progress_summary(progress))
         for d in range(len(plan.dimensions)):
             rng = self._rng(req, variant, f"problems:{d}")
             dim = section(plan.dimensions[d].name, lambda: self.offline.problems(plan, d, rng, used),
@@ -286,9 +286,9 @@ class Drafter:
         elif key == "preamble":
             new.preamble = self.offline.preamble(plan, rng)
         elif key == "rectification":
-            from assistant.draft import last_year as revise
+            from assistant.draft import last_year
 
-            new.rectification = revise.rectification_paragraphs(progress)
+            new.rectification = last_year.rectification_paragraphs(progress)
         else:
             raise KeyError(key)
         return new
@@ -321,9 +321,9 @@ class Drafter:
             new.preamble = self.offline.preamble(plan, self._rng(req, new.variant, "preamble"))
             changed.append("preamble")
         if progress:
-            from assistant.draft import last_year as revise
+            from assistant.draft import last_year
 
-            rect = revise.rectification_paragraphs(progress)
+            rect = last_year.rectification_paragraphs(progress)
             if [p.text for p in rect] != [p.text for p in draft.rectification]:
                 new.rectification = rect
                 changed.append("rectification")
