@@ -8,9 +8,57 @@ import re
 from functools import lru_cache
 
 # Heading numbering of the genre: "一、" (a part), "（一）" (a 方面, a cause, a measure).
-CN_NUM = "[一二三四五六七八九十]{1,3}"
+CN_DIGITS = "一二三四五六七八九十"
+CN_NUM = f"[{CN_DIGITS}]{{1,3}}"
 PART_HEAD = re.compile(rf"^{CN_NUM}[、．.]")
 SUB_HEAD = re.compile(rf"^[（(]{CN_NUM}[）)]")
+
+# Every numbering marker real materials use, by style, the number in group "n". Written by
+# hand in Word, materials mix these, so readers of a heading try them in this order.
+MARKERS: dict[str, re.Pattern[str]] = {
+    "cn": re.compile(rf"^\s*(?P<n>{CN_NUM})\s*[、.．]"),  # 一、
+    "cn_paren": re.compile(rf"^\s*[（(]\s*(?P<n>{CN_NUM})\s*[）)]"),  # （一）
+    "num_paren": re.compile(r"^\s*[（(]\s*(?P<n>\d{1,2})\s*[）)]"),  # （1）
+    "num_dot": re.compile(r"^\s*(?P<n>\d{1,2})\s*[.．](?!\d)"),  # 1.  (not 1.5)
+    "num_dun": re.compile(r"^\s*(?P<n>\d{1,2})\s*、"),  # 1、
+    "shi": re.compile(rf"^\s*(?P<n>{CN_NUM})是"),  # 一是 opens an item
+    "di": re.compile(rf"^\s*第(?P<n>{CN_NUM})[，,、：:]"),  # 第一，
+}
+# An item marker inside a paragraph: 一是 / 第一， at its start or after a sentence end.
+INLINE_ITEM = re.compile(rf"(?:(?<=^)|(?<=[。；;！!？?]))\s*((?:{CN_NUM}是)|(?:第{CN_NUM}[，,、：:]))")
+
+# A sentence ends at 。！？ (or a line break); a clause also at ；. Readers that compare
+# wording use clauses, readers that count sentences use sentences.
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+CLAUSE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in (m.group(0).strip() for m in SENTENCE.finditer(text)) if s]
+
+
+def clauses(text: str) -> list[str]:
+    return [s for s in (m.group(0).strip() for m in CLAUSE.finditer(text)) if s]
+
+
+def marker(line: str, styles: tuple[str, ...] | None = None) -> tuple[str, int] | None:
+    """The numbering style and number a heading or item starts with: "（三）…" -> ("cn_paren", 3)."""
+    for style in styles or MARKERS:
+        m = MARKERS[style].match(line)
+        if m:
+            v = m.group("n")
+            n = int(v) if v.isdigit() else cn_int(v)
+            return (style, n) if n else None
+    return None
+
+
+def strip_marker(line: str, styles: tuple[str, ...] | None = None) -> str:
+    """The line without its leading numbering marker (one marker, of the given styles)."""
+    for style in styles or MARKERS:
+        m = MARKERS[style].match(line)
+        if m:
+            return line[m.end():].strip()
+    return line.strip()
 
 
 @lru_cache(maxsize=1)
