@@ -11,6 +11,7 @@ import re
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -23,11 +24,24 @@ class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The base of every data schema, also of the files other stages read (parse, audit rules).
+Schema = _Data
+M = TypeVar("M", bound=BaseModel)
+# Every data file read through `load`: the data test checks that none in DATA goes unread.
+LOADED: set[str] = set()
+
+
 def read_yaml(path: Path) -> dict:
     data = yaml.safe_load(path.read_text("utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping at the top")
     return data
+
+
+def load(model: type[M], name: str) -> M:
+    """DATA/<name> validated by its schema."""
+    LOADED.add(name)
+    return model.model_validate(read_yaml(DATA / name))
 
 
 # --- writers -----------------------------------------------------------------------------
@@ -322,22 +336,22 @@ def _check_bank(bank: Bank, topics: Topics, units: Units) -> None:
 
 @lru_cache(maxsize=1)
 def writers() -> Writers:
-    return Writers.model_validate(read_yaml(DATA / "writers.yaml"))
+    return load(Writers, "writers.yaml")
 
 
 @lru_cache(maxsize=1)
 def units() -> Units:
-    return Units.model_validate(read_yaml(DATA / "units.yaml"))
+    return load(Units, "units.yaml")
 
 
 @lru_cache(maxsize=1)
 def topics() -> Topics:
-    return Topics.model_validate(read_yaml(DATA / "topics.yaml"))
+    return load(Topics, "topics.yaml")
 
 
 @lru_cache(maxsize=1)
 def hygiene() -> Hygiene:
-    return Hygiene.model_validate(read_yaml(DATA / "hygiene.yaml"))
+    return load(Hygiene, "hygiene.yaml")
 
 
 @lru_cache(maxsize=1)
@@ -347,8 +361,8 @@ def bank() -> Bank:
     for path in sorted(folder.glob("*.yaml")):
         if path.stem == "causes":
             continue
-        tbs[path.stem] = TopicBank.model_validate(read_yaml(path))
-    cb = CauseBank.model_validate(read_yaml(folder / "causes.yaml"))
+        tbs[path.stem] = load(TopicBank, f"bank/{path.name}")
+    cb = load(CauseBank, "bank/causes.yaml")
     b = Bank(topics=tbs, roots=cb.roots, causes=cb.causes, measures=cb.measures)
     _check_bank(b, topics(), units())
     return b
@@ -459,7 +473,7 @@ def _known_topics(where: str, ids) -> None:
 
 @lru_cache(maxsize=1)
 def fact_rules() -> FactRules:
-    r = FactRules.model_validate(read_yaml(DATA / "fact_rules.yaml"))
+    r = load(FactRules, "fact_rules.yaml")
     _known_topics("fact_rules.yaml", [c.topic for c in r.topic_cues])
     return r
 
@@ -470,7 +484,7 @@ def fact_prototypes() -> FactPrototypes:
     merged_kinds: dict = {}
     merged_topics: dict[str, list[str]] = {}
     for path in sorted(DATA.glob("fact_prototypes*.yaml")):
-        p = FactPrototypes.model_validate(read_yaml(path))
+        p = load(FactPrototypes, path.name)
         _known_topics(path.name, p.topics)
         for k, lines in p.kinds.items():
             merged_kinds.setdefault(k, []).extend(lines)
@@ -486,7 +500,7 @@ def fact_prototypes() -> FactPrototypes:
 
 @lru_cache(maxsize=1)
 def dimension_topics() -> DimensionTopics:
-    d = DimensionTopics.model_validate(read_yaml(DATA / "dimension_topics.yaml"))
+    d = load(DimensionTopics, "dimension_topics.yaml")
     for name, weights in d.dimensions.items():
         _known_topics(f"dimension_topics.yaml: {name}", weights)
     for rule in d.rules:
@@ -528,7 +542,7 @@ class Frames(_Data):
 
 @lru_cache(maxsize=1)
 def frames() -> Frames:
-    return Frames.model_validate(read_yaml(DATA / "compose.yaml"))
+    return load(Frames, "compose.yaml")
 
 
 # --- year references and last year's material -------------------------------------------
@@ -554,7 +568,7 @@ class YearRefs(_Data):
 
 @lru_cache(maxsize=1)
 def year_refs() -> YearRefs:
-    return YearRefs.model_validate(read_yaml(DATA / "year_refs.yaml"))
+    return load(YearRefs, "year_refs.yaml")
 
 
 class RevisionRules(_Data):
@@ -575,4 +589,4 @@ class RevisionRules(_Data):
 
 @lru_cache(maxsize=1)
 def revision_rules() -> RevisionRules:
-    return RevisionRules.model_validate(read_yaml(DATA / "revise.yaml"))
+    return load(RevisionRules, "revise.yaml")
