@@ -8,8 +8,11 @@ import subprocess
 import sys
 
 import pytest
+import yaml
+from pydantic import ValidationError
 from support import CORPUS, ROOT
 
+from assistant.core.content import DATA
 from assistant.core.types import Finding, Severity
 from assistant.ingest.parse import parse_material
 from assistant.review.audit import (
@@ -19,6 +22,7 @@ from assistant.review.audit import (
     rule_catalogue,
     summary,
 )
+from assistant.review.audit.rules import REPORTED, AuditRules
 
 # A 2023 主题教育 personal material written to pass: six dimensions in the notice's order,
 # a case with facts in each, causes that name the problems, measures that name the causes.
@@ -518,6 +522,50 @@ def test_seed_2022_management_office_opens_with_praise(seeds):
     findings = seeds["2022_班子_民主生活会_市局管理处.txt"]
     assert len(of(findings, "style.praise_first")) >= 3
     assert of(findings, "voice.first_person") == []  # 我处 is the office
+
+
+# --- the rules file -------------------------------------------------------------------
+
+
+def rules_copy(tmp_path, old: str, new: str) -> dict:
+    """data/audit_rules.yaml with one change, written to tmp_path and read back."""
+    text = (DATA / "audit_rules.yaml").read_text("utf-8")
+    path = tmp_path / "audit_rules.yaml"
+    path.write_text(replace_once(text, old, new), "utf-8")
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def test_shipped_audit_rules_validate():
+    rules = AuditRules.model_validate(yaml.safe_load((DATA / "audit_rules.yaml").read_text("utf-8")))
+    assert set(REPORTED) <= set(rules.rules)
+    assert rules.terms.entries and rules.link.min_words <= rules.link.max_words
+
+
+@pytest.mark.parametrize("old,new,where", [
+    ("\nduplicates:\n", "\nduplicate_checks: {min_chars: 12}\nduplicates:\n", "duplicate_checks"),
+    ("  min_chars: 12", "  min_char: 12", "duplicates.min_char"),
+    ("      misspelt: [两个拥护, 二个拥护]", "      mispelt: [两个拥护, 二个拥护]", "terms.list.3.mispelt"),
+])
+def test_unknown_or_misspelt_key_in_audit_rules_is_refused(tmp_path, old, new, where):
+    data = rules_copy(tmp_path, old, new)
+    with pytest.raises(ValidationError) as e:
+        AuditRules.model_validate(data)
+    assert where in str(e.value) and "Extra inputs are not permitted" in str(e.value)
+
+
+def test_audit_rules_must_name_every_rule_the_audit_reports(tmp_path):
+    data = rules_copy(tmp_path, "  link.measure: {severity: warning, name: 措施与原因对应不上}\n", "")
+    with pytest.raises(ValidationError, match="link.measure"):
+        AuditRules.model_validate(data)
+
+
+def test_every_rule_id_in_the_audit_code_is_declared():
+    families = {r.split(".")[0] for r in REPORTED}
+    folder = ROOT / "assistant" / "review" / "audit"
+    used = {m.group(1) for path in folder.glob("*.py")
+            for m in re.finditer(r'"([a-z_]+\.[a-z_]+)"', path.read_text("utf-8"))
+            if m.group(1).split(".")[0] in families}
+    assert used == set(REPORTED)
 
 
 # --- CLI ------------------------------------------------------------------------------
