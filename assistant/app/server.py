@@ -12,12 +12,14 @@ LOG = log.get("server")
 
 
 def build_workspace(settings: Settings, *, ingest_corpus: bool = True):
+    from assistant.app.data_check import check_all
     from assistant.app.store import DraftStore
     from assistant.app.workspace import Workspace
     from assistant.draft.drafter import Drafter
     from assistant.ingest.corpus import Failed, ingest_paths
     from assistant.ingest.index import Index
 
+    check_all()  # a broken data file or a missing prompt stops here, with the file named
     index = Index(settings)
     if ingest_corpus and settings.corpus_dir.exists():
         failed = 0

@@ -24,13 +24,21 @@ MARKERS: dict[str, re.Pattern[str]] = {
     "shi": re.compile(rf"^\s*(?P<n>{CN_NUM})是"),  # 一是 opens an item
     "di": re.compile(rf"^\s*第(?P<n>{CN_NUM})[，,、：:]"),  # 第一，
 }
+# "第一部分" opens a part in some materials, like "一、".
+PART_WORD = re.compile(rf"^\s*第(?P<n>{CN_NUM})部分[、，,：:\s]?")
+# What a user types before a line of a list: a bullet or a number ("- ", "1.", "1)", "（1）", "一、").
+LIST_BULLET = re.compile(rf"^\s*(?:[-*•·]|\d+[.、．)]|[（(]\d+[）)]|{CN_NUM}[、.．])\s*")
+# Heading styles (not item markers) a 方面 name may carry.
+HEADING_STYLES = ("cn", "cn_paren", "num_paren", "num_dot", "num_dun")
 # An item marker inside a paragraph: 一是 / 第一， at its start or after a sentence end.
 INLINE_ITEM = re.compile(rf"(?:(?<=^)|(?<=[。；;！!？?]))\s*((?:{CN_NUM}是)|(?:第{CN_NUM}[，,、：:]))")
 
 # A sentence ends at 。！？ (or a line break); a clause also at ；. Readers that compare
 # wording use clauses, readers that count sentences use sentences.
-SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-CLAUSE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+SENTENCE_ENDS = "。！？!?"
+CLAUSE_ENDS = SENTENCE_ENDS + "；;"
+SENTENCE = re.compile(rf"[^{SENTENCE_ENDS}\n]+[{SENTENCE_ENDS}]?")
+CLAUSE = re.compile(rf"[^{CLAUSE_ENDS}\n]+[{CLAUSE_ENDS}]?")
 
 
 def sentences(text: str) -> list[str]:

@@ -211,6 +211,23 @@ class Draft(_Node):
     facts: list[Fact] = Field(default_factory=list, description="how each of the user's facts was understood")
 
 
+# A part of a draft is addressed by a key: "preamble", "causes", "measures", …, or
+# "problems:<n>" for the n-th 方面 (0-based). These two functions are the only place the
+# key is built and read.
+DIMENSION_PREFIX = "problems:"
+
+
+def dimension_key(d: int) -> str:
+    return f"{DIMENSION_PREFIX}{d}"
+
+
+def dimension_of(key: str) -> int | None:
+    """"problems:3" -> 3; None for a key that is not one 方面."""
+    if key.startswith(DIMENSION_PREFIX) and key[len(DIMENSION_PREFIX):].isdigit():
+        return int(key[len(DIMENSION_PREFIX):])
+    return None
+
+
 # --- review -------------------------------------------------------------------------
 
 

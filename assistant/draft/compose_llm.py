@@ -16,6 +16,7 @@ from collections.abc import Callable
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from assistant.core import text as grammar
 from assistant.core.content import Power, WriterKind
 from assistant.core.settings import Settings
 from assistant.core.text import cn_number
@@ -202,8 +203,9 @@ class LLMComposer:
 def _titled_lines(reply: str) -> list[tuple[str, str]]:
     """'（一）标题。正文' lines -> (标题, 正文)."""
     out = []
-    for block in re.split(r"\n(?=[（(][一二三四五六七八九十]+[）)])", reply.strip()):
-        m = re.match(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*([^。\n]+)[。\n]?(.*)$", block.strip(), re.S)
+    for block in re.split(rf"\n(?=[（(]{grammar.CN_NUM}[）)])", reply.strip()):
+        head = grammar.MARKERS["cn_paren"].match(block.strip())
+        m = head and re.match(r"^\s*([^。\n]+)[。\n]?(.*)$", block.strip()[head.end():], re.S)
         if m:
             out.append((m.group(1).strip(), m.group(2).strip().replace("\n", "")))
     return out

@@ -16,6 +16,7 @@ import re
 import numpy as np
 
 from assistant.core import content
+from assistant.core import text as grammar
 from assistant.core.text import cn_number, segment
 from assistant.core.types import DimensionDraft, Fact, Paragraph, SourceRef
 from assistant.draft import candidates
@@ -36,10 +37,6 @@ MIN_ITEMS, MAX_ITEMS = 2, 4
 _DEFICIT = re.compile(r"不|没|未|无|少|缺|差|低|慢|只有|仅有|不到|不足|偏|滞后|坏|长|难|拖|漏|错|弱|松|软|乱")
 
 
-def sentences(text: str) -> list[str]:
-    return [s for s in re.findall(r"[^。！？；;!?]+[。！？；;!?]?", text) if s.strip()]
-
-
 def norm(s: str) -> str:
     return re.sub(r"[\s，。、；：,.;:！？“”\"'（）()]", "", s)
 
@@ -52,10 +49,10 @@ class Used:
         self.ids: set[str] = set()  # phrase-bank entries used whole (remedies)
 
     def fresh(self, text: str) -> bool:
-        return all(norm(s) not in self.keys for s in sentences(text) if len(norm(s)) > 6)
+        return all(norm(s) not in self.keys for s in grammar.clauses(text) if len(norm(s)) > 6)
 
     def add(self, text: str) -> None:
-        self.keys.update(norm(s) for s in sentences(text) if len(norm(s)) > 6)
+        self.keys.update(norm(s) for s in grammar.clauses(text) if len(norm(s)) > 6)
 
 
 def contradicts(entry, fact: str) -> bool:

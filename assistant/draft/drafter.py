@@ -23,6 +23,8 @@ from assistant.core.types import (
     Paragraph,
     Request,
     Role,
+    dimension_key,
+    dimension_of,
 )
 from assistant.draft.compose_offline import OfflineComposer, Used
 from assistant.draft.facts import FactReader
@@ -194,7 +196,7 @@ class Drafter:
             draft.rectification = last_year.rectification_paragraphs(progress)
             yield DraftEvent("rectification", draft, last_year.progress_summary(progress))
         for d in range(len(plan.dimensions)):
-            rng = self._rng(req, variant, f"problems:{d}")
+            rng = self._rng(req, variant, dimension_key(d))
             dim = section(plan.dimensions[d].name, lambda: self.offline.problems(plan, d, rng, used),
                           lambda: composer.problems(plan, d, rng, used))
             self._refer(plan, d, dim)
@@ -273,8 +275,8 @@ class Drafter:
         new = draft.model_copy(deep=True)
         new.variant = variant
         rng = self._rng(req, variant, key)
-        if key.startswith("problems:"):
-            d = int(key.split(":")[1])
+        d = dimension_of(key)
+        if d is not None:
             for p in draft.problems[d].items:  # its own old sentences may not come back either
                 used.add(p.text)
             new.problems[d] = self.offline.problems(plan, d, rng, used)

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.core import content
+from assistant.core import text as grammar
 from assistant.core.types import Fact, FactKind, Request
 from assistant.ingest.vectors import Vectors
 
@@ -33,7 +34,7 @@ def split_facts(text: str) -> list[str]:
     """One fact a line (or a ；-separated clause); numbering and bullets removed."""
     out = []
     for line in re.split(r"[\n；;]", text or ""):
-        line = re.sub(r"^\s*(?:[-*•·]|\d+[.、．)]|[（(]\d+[）)]|[一二三四五六七八九十]+[、.．])\s*", "", line).strip()
+        line = grammar.LIST_BULLET.sub("", line).strip()
         if line:
             out.append(line.rstrip("。.，,"))
     return list(dict.fromkeys(out))
@@ -307,7 +308,7 @@ def dimension_weights(names: list[str], vec: Vectors) -> np.ndarray:
 
 def _bare(name: str) -> str:
     """'（一）在理论学习方面' -> '理论学习'."""
-    name = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]|^[一二三四五六七八九十\d]+[、.．]", "", name.strip())
+    name = grammar.strip_marker(name, grammar.HEADING_STYLES)
     return re.sub(r"^在|方面$|方面。$", "", name).strip("。 ")
 
 

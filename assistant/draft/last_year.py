@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.core import content
+from assistant.core import text as grammar
 from assistant.core.text import segment
 from assistant.core.types import FactKind, Material, Paragraph, SectionKind, SourceRef
 from assistant.ingest.vectors import Vectors
@@ -151,10 +152,10 @@ def rectification_paragraphs(progress: list[Progress]) -> list[Paragraph]:
 
 
 def sentences(text: str) -> list[str]:
+    """The clauses worth comparing with another year's: item markers off, placeholders out."""
     out = []
-    for s in re.findall(r"[^。！？；\n]+[。！？；]?", text):
-        s = s.strip()
-        s = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)])", "", s)
+    for s in grammar.clauses(text):
+        s = grammar.strip_marker(s, ("shi", "cn_paren"))
         if len(re.sub(r"\W", "", s)) >= 8 and "【待补充" not in s:
             out.append(s)
     return out

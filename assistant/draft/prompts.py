@@ -1,5 +1,8 @@
-"""Prompt templates (prompts/*.md, Jinja2), rendered strictly: a missing variable is an
-error here, not a hole in what the model reads."""
+"""Prompt templates (assistant/prompts/*.md, Jinja2), rendered strictly: a missing variable
+is an error here, not a hole in what the model reads.
+
+The templates ship inside the package (package data), so an installed wheel has them; the
+top-level `prompts` is a link to the same folder for reviewers."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 
 
 @lru_cache(maxsize=1)

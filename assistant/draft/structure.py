@@ -11,11 +11,14 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError, field_validator
 
-from assistant.core.content import DATA, WriterKind
+from assistant.core import text as grammar
+from assistant.core.content import Schema, WriterKind, load
 from assistant.core.types import Request, Structure, StructureSource
 from assistant.draft.writer import is_branch_meeting, writer_kind
 from assistant.ingest.parse import dimension_name, strip_numbering
@@ -45,47 +48,67 @@ class Meeting:
         return f"{years}年度{self.kind}（{who}：{self.theme}）".replace("年以来年度", "年以来")
 
 
-def _writers(m: dict, kind: str) -> tuple[WriterKind, ...]:
-    """`writers`, or an older file's `roles` (班子/个人/支部) read for the meeting's kind."""
-    if "writers" in m:
-        return tuple(WriterKind(w) for w in m["writers"])
-    return tuple(dict.fromkeys(writer_kind(r, kind) for r in m.get("roles", ["班子", "个人"])))
+class MeetingEntry(Schema):
+    """One entry of meetings.yaml (bundled, or the user's own in <data_dir>)."""
 
+    id: str
+    year: int
+    until: int | None = None
+    kind: str = "民主生活会"
+    writers: tuple[WriterKind, ...] | None = None
+    roles: tuple[str, ...] | None = None  # an older file's 班子/个人/支部, read for the kind
+    theme: str = ""
+    dimensions: tuple[str, ...]
+    confirmed: bool = True
+    source: str | None = None
+    extra_sections: tuple[str, ...] = ()
+    local: bool = False
+    fallback: bool = False
 
-def _read_meetings(path: Path) -> list[Meeting]:
-    raw = yaml.safe_load(path.read_text("utf-8")) or {}
-    known = {"id", "year", "until", "kind", "writers", "roles", "theme", "dimensions", "confirmed",
-             "source", "extra_sections", "local", "fallback"}
-    out = []
-    for m in raw.get("meetings", []):
-        unknown = set(m) - known
-        if unknown:
-            raise ValueError(f"{path.name}：会议 {m.get('id')} 有无法识别的字段 {sorted(unknown)}")
-        kind = m.get("kind", "民主生活会")
-        out.append(
-            Meeting(
-                id=str(m["id"]),
-                year=int(m["year"]),
-                until=int(m.get("until", m["year"])),
-                kind=kind,
-                writers=_writers(m, kind),
-                theme=m.get("theme", ""),
-                dimensions=tuple(m["dimensions"]),
-                confirmed=bool(m.get("confirmed", True)),
-                source=m.get("source", path.name),
-                extra_sections=tuple(m.get("extra_sections", [])),
-                local=bool(m.get("local", False)),
-                fallback=bool(m.get("fallback", False)),
-            )
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, v):
+        return str(v)
+
+    def meeting(self, default_source: str) -> Meeting:
+        writers = self.writers or tuple(
+            dict.fromkeys(writer_kind(r, self.kind) for r in (self.roles or ("班子", "个人"))))
+        return Meeting(
+            id=self.id, year=self.year, until=self.until or self.year, kind=self.kind, writers=writers,
+            theme=self.theme, dimensions=self.dimensions, confirmed=self.confirmed,
+            source=self.source or default_source, extra_sections=self.extra_sections,
+            local=self.local, fallback=self.fallback,
         )
-    return out
+
+
+class MeetingFile(Schema):
+    meetings: tuple[MeetingEntry, ...] = ()
+
+
+def _read_user_meetings(path: Path) -> list[Meeting]:
+    """The user's own meetings.yaml; a field we cannot read is named in the error."""
+    try:
+        entries = MeetingFile.model_validate(yaml.safe_load(path.read_text("utf-8")) or {}).meetings
+    except ValidationError as e:
+        raise ValueError(f"{path.name}：会议清单有无法识别或不合格式的字段：{_first_error(e)}") from e
+    return [m.meeting(path.name) for m in entries]
+
+
+def _first_error(e: ValidationError) -> str:
+    err = e.errors()[0]
+    return f"{'.'.join(str(x) for x in err['loc'])}（{err['msg']}）"
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> tuple[Meeting, ...]:
+    return tuple(m.meeting("meetings.yaml") for m in load(MeetingFile, "meetings.yaml").meetings)
 
 
 def load_registry(user_file: Path | None = None) -> list[Meeting]:
     """The bundled registry, then the user's entries (same id replaces)."""
-    merged = {m.id: m for m in _read_meetings(DATA / "meetings.yaml")}
+    merged = {m.id: m for m in _bundled()}
     if user_file and user_file.exists():
-        merged.update({m.id: m for m in _read_meetings(user_file)})
+        merged.update({m.id: m for m in _read_user_meetings(user_file)})
     return sorted(merged.values(), key=lambda m: (m.year, m.id))
 
 
@@ -144,7 +167,7 @@ def dimensions_from_notice(text: str) -> list[str]:
     numbered = [
         _clean(re.split(r"[。：:]", ln)[0])
         for ln in lines
-        if re.match(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]", ln) and "方面" in ln
+        if grammar.marker(ln, grammar.HEADING_STYLES) and "方面" in ln
     ]
     if len(numbered) >= 2:
         return numbered

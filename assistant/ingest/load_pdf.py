@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 
+from assistant.core import text as grammar
 from assistant.core.errors import InputError
 
 # ---------------------------------------------------------------- .pdf
@@ -22,7 +23,7 @@ from assistant.core.errors import InputError
 # paragraph broken across pages is joined too.
 _PARAGRAPH_END = "。！？!?：:；;…"
 _TRAILING_CLOSERS = "”’\"'」』）)》〉】]"
-_CN_NUM = "一二三四五六七八九十"
+_CN_NUM = grammar.CN_DIGITS
 _HEADING_START = re.compile(
     rf"^(?:[{_CN_NUM}]+\s*[、．.]"
     rf"|[（(]\s*(?:[{_CN_NUM}]+|\d+)\s*[）)]"

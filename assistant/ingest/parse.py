@@ -9,74 +9,73 @@ line by line and never drops text: whatever it cannot place is kept in the neare
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from assistant.core.content import DATA
+from assistant.core import text as grammar
+from assistant.core.content import Schema, load
 from assistant.core.types import Dimension, Item, Material, Role, Section, SectionKind
 
-_CN = "一二三四五六七八九十"
-# 一、 二． (but not 一是, which opens an item)
-_LEVEL1 = re.compile(rf"^\s*(?:[{_CN}]{{1,3}}\s*[、.．]|第[{_CN}]{{1,3}}部分[、，,：:\s]?)")
+# 一、 二． or 第一部分 (but not 一是, which opens an item)
+_LEVEL1 = (grammar.MARKERS["cn"], grammar.PART_WORD)
 # Second-level styles, in the forms real materials use; which one is the 方面 level is
 # decided per section by the first one seen (see _Parser._heading_style).
-_LEVEL2 = {
-    "cn_paren": re.compile(rf"^\s*[（(]\s*[{_CN}]{{1,3}}\s*[）)]\s*"),
-    "num_paren": re.compile(r"^\s*[（(]\s*\d{1,2}\s*[）)]\s*"),
-    "num_dot": re.compile(r"^\s*\d{1,2}\s*[.．](?!\d)\s*"),
-    "num_dun": re.compile(r"^\s*\d{1,2}\s*、\s*"),
-}
-# 一是 / 第一， at the start of a paragraph or after a sentence end.
-_ITEM_MARK = re.compile(
-    rf"(?:(?<=^)|(?<=[。；;！!？?]))\s*((?:[{_CN}]{{1,3}}是)|(?:第[{_CN}]{{1,3}}[，,、：:]))"
-)
-_SENTENCE_END = "。！？!?；;"
+_LEVEL2 = ("cn_paren", "num_paren", "num_dot", "num_dun")
+_SENTENCE_END = grammar.CLAUSE_ENDS
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _FILENAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # A heading alone on its line is short; a longer line is a heading with its text inline.
 _HEADING_MAX = 40
 
 
-@dataclass(frozen=True)
-class _Rules:
-    section_kinds: list[tuple[SectionKind, list[str]]]
-    aliases: dict[str, str]
-    example_markers: list[str]
-    short_followers: list[str]
-    role_hints: dict[Role, list[str]]
-    meeting_kinds: list[str]
-    themes: list[tuple[str, str]]
+class _SectionKindRule(Schema):
+    kind: SectionKind
+    any: tuple[str, ...]
+
+
+class _Theme(Schema):
+    keyword: str
+    theme: str
+
+
+class _Rules(Schema):
+    """parse_rules.yaml: how headings, cases, roles and meetings are recognised."""
+
+    section_kinds: tuple[_SectionKindRule, ...]
+    dimension_aliases: dict[str, str]
+    example_markers: tuple[str, ...]
+    short_example_followers: tuple[str, ...]
+    role_hints: dict[Role, tuple[str, ...]]
+    meeting_kinds: tuple[str, ...]
+    themes: tuple[_Theme, ...]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    raw = yaml.safe_load((DATA / "parse_rules.yaml").read_text("utf-8"))
-    return _Rules(
-        section_kinds=[(SectionKind(r["kind"]), r["any"]) for r in raw["section_kinds"]],
-        aliases=raw["dimension_aliases"],
-        example_markers=raw["example_markers"],
-        short_followers=raw["short_example_followers"],
-        role_hints={Role(k): v for k, v in raw["role_hints"].items()},
-        meeting_kinds=raw["meeting_kinds"],
-        themes=[(t["keyword"], t["theme"]) for t in raw["themes"]],
-    )
+    return load(_Rules, "parse_rules.yaml")
 
 
 def section_kind(heading: str) -> SectionKind:
-    for kind, words in _rules().section_kinds:
-        if any(w in heading for w in words):
-            return kind
+    for rule in _rules().section_kinds:
+        if any(w in heading for w in rule.any):
+            return rule.kind
     return SectionKind.OTHER
 
 
 def strip_numbering(heading: str) -> str:
-    text = _LEVEL1.sub("", heading, count=1)
-    for pat in _LEVEL2.values():
-        text = pat.sub("", text, count=1)
-    return text.strip()
+    m = _level1(heading)
+    rest = heading[m.end():] if m else heading
+    for style in _LEVEL2:
+        rest = grammar.MARKERS[style].sub("", rest.lstrip(), count=1)
+    return rest.strip()
+
+
+def _level1(line: str) -> re.Match | None:
+    for pat in _LEVEL1:
+        m = pat.match(line)
+        if m:
+            return m
+    return None
 
 
 def dimension_name(heading: str) -> str:
@@ -86,7 +85,7 @@ def dimension_name(heading: str) -> str:
         name = name[1:]
     name = re.sub(r"(存在的问题|存在问题)$", "", name)
     name = re.sub(r"方面$", "", name).strip(" 。：:，,")
-    return _rules().aliases.get(name, name)
+    return _rules().dimension_aliases.get(name, name)
 
 
 def _split_heading(line: str, prefix_len: int) -> tuple[str, str]:
@@ -107,7 +106,7 @@ def _split_heading(line: str, prefix_len: int) -> tuple[str, str]:
 def split_items(paragraph: str) -> list[tuple[str, str]]:
     """'一是…。二是…' -> [('一是', '一是…。'), ('二是', '二是…')]; text before the first marker
     comes back with marker ''."""
-    starts = [(m.start(1), m.group(1)) for m in _ITEM_MARK.finditer(paragraph)]
+    starts = [(m.start(1), m.group(1)) for m in grammar.INLINE_ITEM.finditer(paragraph)]
     if not starts:
         return [("", paragraph)]
     out: list[tuple[str, str]] = []
@@ -126,7 +125,7 @@ MAX_EXAMPLES = 8  # per item: more is not a material, and scanning must stay lin
 def _example_start() -> re.Pattern:
     rules = _rules()
     alts = [re.escape(w) for w in rules.example_markers]
-    alts += ["如" + re.escape(f) for f in rules.short_followers]
+    alts += ["如" + re.escape(f) for f in rules.short_example_followers]
     return re.compile(rf"(?:(?<=^)|(?<=[{_SENTENCE_END}，,：:\s]))(?:{'|'.join(alts)})")
 
 
@@ -166,10 +165,11 @@ def _make_item(marker: str, text: str, order: int) -> Item:
 
 
 def _level2_style(line: str) -> tuple[str, int] | None:
-    for style, pat in _LEVEL2.items():
-        m = pat.match(line)
+    for style in _LEVEL2:
+        m = grammar.MARKERS[style].match(line)
         if m:
-            return style, m.end()
+            after = line[m.end():]
+            return style, m.end() + len(after) - len(after.lstrip())
     return None
 
 
@@ -243,8 +243,8 @@ class _Parser:
 
     # --- reading lines ------------------------------------------------------------
     def feed(self, line: str) -> None:
-        m1 = _LEVEL1.match(line)
-        if m1 and not re.match(rf"\s*[{_CN}]{{1,3}}是", line):
+        m1 = _level1(line)
+        if m1 and not grammar.MARKERS["shi"].match(line):
             heading, rest = _split_heading(line, m1.end())
             if len(heading) <= 60 and heading != rest:
                 self.add_section(heading)
@@ -284,7 +284,7 @@ def _looks_like_title(line: str) -> bool:
     return (
         0 < len(t) <= 60
         and not t.endswith(("。", "；", "：", ":", "，"))
-        and not _LEVEL1.match(t)
+        and not _level1(t)
         and _level2_style(t) is None
     )
 
@@ -331,9 +331,9 @@ def _infer_meeting(title: str, preamble: str) -> str | None:
 
 def _infer_theme(title: str, preamble: str) -> str | None:
     for text in (title, preamble):
-        for keyword, theme in _rules().themes:
-            if keyword in text:
-                return theme
+        for t in _rules().themes:
+            if t.keyword in text:
+                return t.theme
     return None
 
 
