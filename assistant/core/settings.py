@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LLM_FIELDS = ("llm_provider", "llm_base_url", "llm_model", "llm_api_key", "llm_timeout")
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DUIZHAO_", extra="ignore")
@@ -24,7 +26,9 @@ class Settings(BaseSettings):
     chroma_host: str = ""
     chroma_port: int = 8000
 
-    # Optional LLM endpoint; nothing leaves the machine unless llm_base_url is set.
+    # Optional LLM endpoint; nothing leaves the machine unless llm_base_url is set. The
+    # settings page saves these in <data_dir>/llm.json; a DUIZHAO_LLM_* variable that is set
+    # overrides that file field by field (assistant.app.llm_settings.effective).
     llm_provider: str = Field("openai", description="openai (any compatible /v1) or ollama")
     llm_base_url: str = ""
     llm_model: str = ""
@@ -36,6 +40,13 @@ class Settings(BaseSettings):
 
     max_upload_mb: int = 20
     seed: int = 0
+
+    def llm_overrides(self) -> dict[str, object]:
+        """The llm_* values set here (by DUIZHAO_LLM_* variables, or given explicitly), not
+        left at their defaults or empty: they win over the settings page's file."""
+        values = {f: getattr(self, f) for f in LLM_FIELDS if f in self.model_fields_set}
+        return {f: v for f, v in values.items()
+                if (v.get_secret_value() if isinstance(v, SecretStr) else v) not in ("", None)}
 
     @property
     def model_dir(self) -> Path:

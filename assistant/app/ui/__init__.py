@@ -1,0 +1,9 @@
+"""The browser UI (Gradio Blocks). It only calls the Workspace; nothing here drafts.
+
+layout.py builds the page and wires its events; handlers.py holds the on_* handlers that call
+the service layer; views.py turns a record into what the page shows.
+"""
+
+from assistant.app.ui.layout import UI, launch
+
+__all__ = ["UI", "launch"]

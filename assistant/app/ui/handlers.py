@@ -1,0 +1,209 @@
+"""The page's event handlers. Each loads the record from disk, calls the Workspace (or the
+LLM settings service) and returns what the page shows; nothing here drafts or saves itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.app.llm_settings import LLMSettings, caller_is_local
+from assistant.app.store import DraftRecord, new_owner
+from assistant.app.ui import views
+from assistant.app.workspace import Workspace
+from assistant.core.errors import InputError
+from assistant.core.settings import Settings
+from assistant.core.types import Request, Role
+from assistant.draft.facts import split_facts
+from assistant.draft.structure import load_registry
+
+
+class Handlers:
+    def __init__(self, settings: Settings, workspace: Workspace) -> None:
+        self.settings = settings
+        self.ws = workspace
+        self.store = workspace.store
+        self.llm = LLMSettings(settings, workspace)
+        self.registry = load_registry(settings.data_dir / "meetings.yaml")
+
+    # --- loading and showing a record ----------------------------------------------
+    def _record(self, owner: str, rid: str) -> DraftRecord:
+        rec = self.store.load(owner, rid) if owner and rid else None
+        return rec or self.ws.new_record(owner)
+
+    def _history(self, owner: str, current: str):
+        return views.history(self.store, owner, current)
+
+    def _view(self, rec: DraftRecord) -> list:
+        return views.view(self.ws, rec)
+
+    def _page(self, owner: str, rec: DraftRecord) -> list:
+        """The record's view and the owner's list of drafts."""
+        return [*self._view(rec), self._history(owner, rec.id)]
+
+    # --- handlers -------------------------------------------------------------------
+    def on_load(self, owner: str, last: str):
+        owner = owner or new_owner()
+        rec = self._record(owner, last)
+        if not last or rec.id != last:
+            latest = self.store.latest(owner)
+            rec = latest or rec
+        return [owner, rec.id, *self._page(owner, rec)]
+
+    def _request_from(self, role, unit, post, year, meeting, notice, dims, facts) -> Request:
+        return Request(
+            role=Role(role or "个人"), unit=(unit or "").strip(), post=(post or "").strip(),
+            year=int(year) if year else None, meeting=meeting or "民主生活会", notice=notice or "",
+            dimensions=[d.strip() for d in (dims or "").splitlines() if d.strip()],
+            facts=split_facts(facts or ""),
+        )
+
+    def on_request_input(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+        """Saves the request as it is typed, so a reload keeps it."""
+        if not owner:
+            return gr.update()
+        try:
+            req = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
+        except ValueError:
+            return gr.update()
+        return self.ws.save_request(owner, rid, req).id
+
+    def on_structure(self, role, unit, post, year, meeting, notice, dims, facts):
+        """The 方面 list and, before any draft, how each fact will be used."""
+        req = self._request_from(role, unit, post, year, meeting, notice, "", facts)
+        plan = self.ws.preview(req)
+        s = plan.structure
+        note = f"**方面清单来源**：{s.reason}" + ("（推测，请核对）" if s.guess else "")
+        rows = [[f.text, f.kind.label, f.label, f.reason or f.kind_reason] for f in plan.facts]
+        return "\n".join(s.dimensions), note, gr.update(value=rows or [["（没有填写具体情况：事例处将留【待补充】）", "", "", ""]])
+
+    def on_known(self, label):
+        for m in self.registry:
+            if m.label == label:
+                return m.year, m.kind, "\n".join(m.dimensions), f"**方面清单来源**：{m.source}"
+        return gr.update(), gr.update(), gr.update(), gr.update()
+
+    def on_draft(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+        rec = self._record(owner, rid)
+        req = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
+        if req.year is None:
+            from assistant.draft.structure import default_year
+
+            req = req.model_copy(update={"year": default_year()})
+        rec.chat.append(views.turn("user", "按左侧信息生成初稿"))
+        last = None
+        for rec, _msg in self.ws.draft(rec, req):
+            view = self._page(owner, rec)
+            yield views.changed(last, view)
+            last = view
+
+    def on_chat(self, owner, rid, message):
+        message = (message or "").strip()
+        rec = self._record(owner, rid)
+        if not message:
+            yield ["", *self._page(owner, rec)]
+            return
+        last = None
+        for rec, _reply in self.ws.chat(rec, message):
+            view = self._page(owner, rec)
+            # The input is cleared once, and unchanged values are not sent again: what the
+            # user types or edits while a draft streams must not be overwritten.
+            yield [gr.update() if last else "", *views.changed(last, view)]
+            last = view
+
+    def on_edit(self, key: str):
+        def handler(owner, rid, text):
+            rec = self.ws.edit(owner, rid, key, text or "") if owner and rid else None
+            if rec is None or rec.draft is None:
+                return gr.update(), gr.update()
+            full = self.ws.full_text(rec)
+            return full, f"全文 {views.count(full)} 字"
+
+        return handler
+
+    def on_regenerate(self, key: str | None):
+        def handler(owner, rid, chosen=None):
+            rec = self._record(owner, rid)
+            target = key or chosen
+            if rec.draft is not None and target:
+                rec, msg = self.ws.regenerate(rec, target)
+                rec.chat.append(views.turn("assistant", msg))
+                self.store.save(rec)
+            return self._page(owner, rec)
+
+        return handler
+
+    def on_export(self, fmt: str):
+        def handler(owner, rid):
+            rec = self._record(owner, rid)
+            try:
+                return gr.update(value=str(self.ws.export(rec, fmt)), visible=True)
+            except InputError as e:
+                gr.Warning(e.message)
+                return gr.update()
+
+        return handler
+
+    def on_upload(self, owner, rid, path):
+        rec = self._record(owner, rid)
+        if not path:
+            return self._page(owner, rec)
+        try:
+            data = Path(path).read_bytes()
+            rec, _summary = self.ws.upload_last_year(rec, Path(path).name, data)
+        except InputError as e:
+            gr.Warning(e.user_message)
+        except OSError:
+            gr.Warning("读取上传的文件失败，请重新上传。")
+        return self._page(owner, rec)
+
+    def on_last_meta(self, owner, rid, role, year):
+        rec = self.ws.set_last_year_meta(owner, rid, role or "", int(year) if year else None) if owner and rid else None
+        return self.ws.last_year_summary(rec) if rec else gr.update()
+
+    def on_revise(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+        rec = self._record(owner, rid)
+        if not rec.last_year:
+            gr.Warning("请先上传上年度材料。")
+            yield self._page(owner, rec)
+            return
+        yield from self.on_draft(owner, rid, role, unit, post, year, meeting, notice, dims, facts)
+
+    def on_audit(self, owner, rid):
+        rec = self._record(owner, rid)
+        findings = self.ws.audit(rec)
+        return views.audit(findings, bool(rec.draft))
+
+    def on_move_fact(self, owner, rid, fact, target):
+        rec = self._record(owner, rid)
+        if not fact or not target:
+            gr.Warning("请先选择一条事实和要调整到的位置。")
+            return self._page(owner, rec)
+        rec, msg = self.ws.move_fact(rec, fact, target)
+        rec.chat.append(views.turn("assistant", msg))
+        self.store.save(rec)
+        return self._page(owner, rec)
+
+    def on_check_repeats(self, owner, rid):
+        rec = self.ws.check_repeats(self._record(owner, rid))
+        return views.repeats(rec)
+
+    def on_open(self, owner, chosen):
+        rec = self._record(owner, chosen or "")
+        return [rec.id, *self._page(owner, rec)]
+
+    def on_new(self, owner):
+        rec = self.ws.new_record(owner)
+        return [rec.id, *self._view(rec), self._history(owner, "")]
+
+    # --- settings (the LLM settings service decides; these only pass the page on) -----
+    def on_save_llm(self, enabled, provider, url, model, key, timeout, request: gr.Request | None = None):
+        return "", self.llm.save(enabled, provider, url, model, key, timeout, local=_local(request))
+
+    def on_test_llm(self, provider, url, model, key, timeout, request: gr.Request | None = None):
+        return self.llm.test(provider, url, model, key, timeout, local=_local(request))
+
+
+def _local(request: gr.Request | None) -> bool:
+    """True for a call from this machine (or a direct call, as in tests)."""
+    return caller_is_local(None if request is None else request.client)

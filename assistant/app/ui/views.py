@@ -1,0 +1,154 @@
+"""What the page shows of a record: its markdown, table and dropdown values, in the order
+of the layout's view outputs. Nothing here changes a record."""
+
+from __future__ import annotations
+
+import re
+
+import gradio as gr
+
+from assistant.app.store import ChatTurn, DraftRecord, DraftStore
+from assistant.app.workspace import SECTION_LABELS, Workspace
+
+UNSURE = 0.7  # a fact's kind read with less certainty than this is marked for the user to check
+
+
+def count(text: str) -> int:
+    return len(re.sub(r"\s", "", text))
+
+
+def history(store: DraftStore, owner: str, current: str):
+    records = store.list(owner) if owner else []
+    choices = [(r.label, r.id) for r in records]
+    return gr.update(choices=choices, value=current if any(c[1] == current for c in choices) else None)
+
+
+def view(ws: Workspace, rec: DraftRecord) -> list:
+    """Every display component's value, in the order of the layout's `view`."""
+    req = rec.request
+    draft = rec.draft
+    texts = rec.texts
+    title = f"## {draft.title}" if draft else "## 尚未生成初稿\n在左侧填写信息后点击“生成初稿”，或直接在对话框里说明需求。"
+    full = ws.full_text(rec)
+    dims = "\n".join(draft.structure.dimensions) if draft else "\n".join(req.dimensions)
+    dim_choices = [(f"（{n + 1}）{d.name}", f"problems:{n}") for n, d in enumerate(draft.problems)] if draft else []
+    has_rect = bool(draft and draft.rectification)
+    notes = ""
+    if draft:
+        notes = f"**方面清单来源**：{draft.structure.reason}" + ("（推测，请核对）" if draft.structure.guess else "")
+    return [
+        rec.id,
+        req.role.value,
+        req.unit,
+        req.post,
+        req.year,
+        req.meeting,
+        req.notice,
+        dims,
+        "\n".join(req.facts),
+        notes,
+        [{"role": t.role, "content": t.content} for t in rec.chat],
+        title,
+        f"全文 {count(full)} 字" if full else "",
+        texts.get("preamble", ""),
+        gr.update(value=texts.get("rectification", ""), visible=has_rect),
+        texts.get("problems", ""),
+        texts.get("causes", ""),
+        texts.get("measures", ""),
+        full,
+        gr.update(choices=dim_choices, value=dim_choices[0][1] if dim_choices else None),
+        sources(rec),
+        repeats(rec),
+        ws.last_year_summary(rec),
+        rec.last_year_role or None,
+        rec.last_year_year,
+        *fact_view(ws, rec),
+    ]
+
+
+def fact_view(ws: Workspace, rec: DraftRecord) -> list:
+    """The fact plan: each fact, its kind, where it went and why; and the pickers."""
+    facts = rec.draft.facts if rec.draft else []
+    rows = [[f.text, f.kind.label + ("（把握不大，请确认）" if f.kind_score < UNSURE and not f.user_set else ""),
+             f.label, f.kind_reason if f.destination != "problems" else f.reason] for f in facts]
+    texts = [f.text for f in facts]
+    targets = ws.fact_targets(rec)
+    return [
+        gr.update(value=rows or [["（生成初稿后，这里列出每条具体情况的归类）", "", "", ""]]),
+        gr.update(choices=texts, value=texts[0] if texts else None),
+        gr.update(choices=targets, value=None),
+    ]
+
+
+def repeats(rec: DraftRecord) -> str:
+    if not rec.last_year:
+        return "上传上年度材料后，这里列出与上年度材料相近的句子。"
+    if not rec.repeats:
+        return "已与上年度材料逐句比对，没有发现相近的句子。" if rec.draft else ""
+    rows = ["| 部分 | 本年度句子 | 上年度相近句子 | 相似度 | 字面重合 |", "|---|---|---|---|---|"]
+    for r in rec.repeats:
+        clean = lambda t: t.replace("|", "｜")
+        rows.append(f"| {SECTION_LABELS.get(r.key, r.key)} | ⚠ {clean(r.new)} | {clean(r.old)} | "
+                    f"{r.cosine:.2f} | {r.overlap:.0%} |")
+    return f"**发现 {len(rec.repeats)} 处与上年度材料相近的句子，建议改写：**\n\n" + "\n".join(rows)
+
+
+def sources(rec: DraftRecord) -> str:
+    if not rec.draft:
+        return "生成初稿后，这里列出每段文字的依据：您提供的事实、本产品的素材库，以及可供对照阅读的往年材料。"
+    lines = ["文字由素材库和您提供的事实写成；往年材料是其他单位的文字，只用来确定方面和主题，列在这里供您对照阅读，没有照搬。", ""]
+
+    def describe(p) -> str:
+        refs = []
+        for s in p.sources:
+            if s.kind == "fact":
+                refs.append(f"您提供的事实：{s.text[:40]}")
+            elif s.kind in ("reference", "corpus"):
+                refs.append(f"参考往年材料：{s.source or '语料'}（{s.year or '?'}年）")
+            elif s.kind == "llm":
+                refs.append("大模型")
+            elif s.kind == "lastyear":
+                refs.append("上年度材料")
+        if any(s.kind == "phrasebank" for s in p.sources):
+            refs.insert(0, "素材库")
+        return "；".join(dict.fromkeys(refs))
+
+    for dim in rec.draft.problems:
+        lines.append(f"**{dim.heading}**")
+        lines += [f"- {p.marker or '·'} {describe(p)}" for p in dim.items]
+    lines.append("**原因剖析**")
+    lines += [f"- {p.title}：{describe(p)}" for p in rec.draft.causes]
+    lines.append("**整改措施**")
+    lines += [f"- {p.title}：{describe(p)}" for p in rec.draft.measures]
+    return "\n".join(lines)
+
+
+def audit(findings, has_draft: bool) -> str:
+    from assistant.review.audit import summary
+
+    if not has_draft:
+        return "生成初稿后可以检查。"
+    icon = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+    lines = [f"**审核结果：{summary(findings)}**（按组织部门审核材料的常见要求逐项检查，修改后可再次检查）", ""]
+    for f in findings:
+        lines.append(f"- {icon.get(f.severity.value, '')} **{f.location}**：{f.message}"
+                     + (f" 建议：{f.suggestion}" if f.suggestion else ""))
+    return "\n".join(lines)
+
+
+def changed(previous: list | None, current: list) -> list:
+    """`current`, with gr.update() (no change) wherever it equals the previous update."""
+    if previous is None:
+        return current
+    return [gr.update() if same(a, b) else b for a, b in zip(previous, current)]
+
+
+def same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # values that do not compare (arrays): treat as changed
+        return False
+
+
+def turn(role: str, content: str) -> ChatTurn:
+    return ChatTurn(role=role, content=content)
