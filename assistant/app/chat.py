@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.core.types import Request, Role
+from assistant.core.types import Request, Role, dimension_key
 
 SECTION_WORDS = {
     "preamble": ["前言", "开头", "开场白", "导语"],
@@ -110,13 +110,13 @@ def resolve_target(words: str, dimensions: list[str]) -> str:
     for n, dim in enumerate(dimensions):
         core = re.sub(r"^在|方面$", "", dim)
         if w in dim or core in w:
-            return f"problems:{n}"
+            return dimension_key(n)
     for key, names in SECTION_WORDS.items():
         if any(name in w for name in names):
             return key
     # a few shared characters with one dimension only: 作风 -> 工作作风
     best = [n for n, dim in enumerate(dimensions) if len(set(w) & set(dim)) >= 2]
-    return f"problems:{best[0]}" if len(best) == 1 else ""
+    return dimension_key(best[0]) if len(best) == 1 else ""
 
 
 def parse_command(message: str, dimensions: list[str], has_draft: bool) -> Command:
@@ -142,6 +142,20 @@ def parse_command(message: str, dimensions: list[str], has_draft: bool) -> Comma
     if _WANTS_DRAFT.search(text) or not has_draft:
         return Command("draft")
     return Command("help")
+
+
+# In LLM mode a message the offline grammar does not know changes the document only when it
+# asks for a change; anything else ("今天天气怎么样") gets an answer and leaves it alone.
+_CHANGE_REQUEST = re.compile(
+    r"修改|改一下|改得|改成|改为|调整|润色|精简|压缩|缩短|扩充|展开|充实|具体一些|具体些|突出|强调|删|去掉|"
+    r"补充|增加|换成|替换|写得|写成|写进|写上|语气|口吻|字数|太长|太短|太空|更加|再.{0,6}[些点]")
+
+
+def is_change_request(message: str) -> bool:
+    return bool(_CHANGE_REQUEST.search(message))
+
+
+NOT_A_CHANGE = "这条消息不是修改文稿的要求，文稿没有改动。如需修改，请说明改哪一部分、怎么改，例如“把原因剖析写得更具体一些”。"
 
 
 HELP = """我可以这样帮您修改（离线模式）：

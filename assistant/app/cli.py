@@ -32,8 +32,11 @@ SECTION_NAMES = {
 def _settings() -> Settings:
     import logging
 
+    from assistant.app.data_check import check_all
+
     settings = Settings()
     log.setup(settings.data_dir, stderr_level=logging.WARNING)
+    check_all()
     return settings
 
 
@@ -272,8 +275,12 @@ def draft(
 
     req = _request(role, unit, post, year, meeting, theme, facts_file, dimensions, notice_file)
     settings = _settings()
-    if llm and not settings.llm_base_url:
-        err.print("[yellow]未配置大模型服务（DUIZHAO_LLM_BASE_URL），改用离线方式生成。[/yellow]")
+    if llm:
+        from assistant.app.llm_settings import effective_settings
+
+        settings = effective_settings(settings)  # the settings page's file, DUIZHAO_LLM_* over it
+        if not settings.llm_base_url:
+            err.print("[yellow]未配置大模型服务（“设置”页或 DUIZHAO_LLM_BASE_URL），改用离线方式生成。[/yellow]")
     drafter = Drafter.from_settings(settings, Index(settings), use_llm=llm)
     with console.status("正在起草……") if fmt != "json" else _nullcontext():
         result = drafter.draft(req)
@@ -450,6 +457,11 @@ def revise(
     err.print(f"与上年度材料相近的句子：{len(repeats)} 处")
     for r in repeats:
         err.print(f"  ⚠ {r.new}\n    上年度：{r.old}（相似度 {r.cosine:.2f}，字面重合 {r.overlap:.0%}）")
+
+
+from assistant.app.cli_versions import app as versions_app  # noqa: E402 (after the commands above)
+
+app.add_typer(versions_app, name="versions")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ crash mid-save leaves the previous version intact, never half a file.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -17,11 +18,15 @@ import time
 import uuid
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assistant.app.history import Version
 from assistant.core.types import Draft, Request
 
 _SAFE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# The format of a saved draft. A file of an older format is migrated when read (MIGRATIONS);
+# one of a newer format, or damaged, is listed as unreadable and kept as it is.
+SCHEMA_VERSION = 2
 
 
 class ChatTurn(BaseModel):
@@ -45,6 +50,7 @@ class DraftRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    schema_version: int = SCHEMA_VERSION
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:16])
     owner: str
     created: float = Field(default_factory=time.time)
@@ -58,6 +64,10 @@ class DraftRecord(BaseModel):
     last_year_role: str = ""
     last_year_year: int | None = None
     repeats: list[RepeatView] = Field(default_factory=list, description="near-copies of last year")
+    versions: list[Version] = Field(default_factory=list, description="every change of the texts (history.py)")
+    head: int | None = Field(None, description="the version the texts are at")
+    redo: list[int] = Field(default_factory=list, description="versions undone, newest last")
+    exported: int | None = Field(None, description="the version last exported (for 导入修改稿)")
 
     @property
     def label(self) -> str:
@@ -65,6 +75,48 @@ class DraftRecord(BaseModel):
         when = time.strftime("%m-%d %H:%M", time.localtime(self.updated))
         what = f"{r.year or ''}{'年度' if r.year else ''}{r.meeting} {r.role.value}"
         return f"{when} · {what} · {r.unit or '未填单位'}"
+
+
+def _v1_to_v2(raw: dict) -> dict:
+    """Format 1 (before versions): the text as it was becomes version 0."""
+    texts = raw.get("texts") or {}
+    if texts:
+        raw["versions"] = [{"n": 0, "time": raw.get("updated", time.time()), "what": "升级前的内容",
+                            "summary": "", "texts": texts, "parent": None, "group": ""}]
+        raw["head"] = 0
+    return raw
+
+
+MIGRATIONS = {1: _v1_to_v2}
+
+
+def read_record(data: str) -> DraftRecord:
+    """A saved draft of this or an older format; ValueError (in Chinese) when it cannot be read."""
+    try:
+        raw = json.loads(data)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"文件已损坏，不是完整的 JSON（第 {e.lineno} 行）") from e
+    if not isinstance(raw, dict):
+        raise ValueError("文件内容不是一份草稿")
+    version = raw.get("schema_version", 1)
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise ValueError(f"这份草稿由更新版本的对照保存（格式 {version}），请升级对照后再打开")
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+        raw["schema_version"] = version
+    try:
+        return DraftRecord.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise ValueError(f"草稿中有无法读取的内容：{'.'.join(map(str, err['loc']))}（{err['msg']}）") from e
+
+
+class Unreadable(BaseModel):
+    """A saved draft that could not be read: listed with its reason, its file left as it is."""
+
+    file: str
+    reason: str
 
 
 def new_owner() -> str:
@@ -124,22 +176,42 @@ class DraftStore:
             return None
         path = self._dir(owner) / f"{draft_id}.json"
         try:
-            record = DraftRecord.model_validate_json(path.read_text("utf-8"))
+            record = read_record(path.read_text("utf-8"))
         except (OSError, ValueError):
             return None
         return record if record.owner == owner else None
 
     def list(self, owner: str) -> list[DraftRecord]:
+        return self.scan(owner)[0]
+
+    def scan(self, owner: str) -> tuple[list[DraftRecord], list[Unreadable]]:
+        """The owner's drafts, newest first, and the files that could not be read (kept on
+        disk as they are, with the reason, so the user can see them and nothing is hidden)."""
         folder = self._dir(owner)
-        out = []
+        out, bad = [], []
         for path in folder.glob("*.json") if folder.exists() else []:
             if path.name.startswith("."):
                 continue  # a temporary file of an interrupted save (older versions)
             try:
-                out.append(DraftRecord.model_validate_json(path.read_text("utf-8")))
-            except (OSError, ValueError):
-                continue  # a file from an older version, or damaged: skip, never crash
-        return sorted(out, key=lambda r: r.updated, reverse=True)
+                out.append(read_record(path.read_text("utf-8")))
+            except (OSError, UnicodeDecodeError) as e:
+                bad.append(Unreadable(file=str(path), reason=f"无法读取文件（{type(e).__name__}）"))
+            except ValueError as e:
+                bad.append(Unreadable(file=str(path), reason=str(e)))
+        return sorted(out, key=lambda r: r.updated, reverse=True), sorted(bad, key=lambda u: u.file)
+
+    def owners(self) -> list[str]:
+        """Every owner with saved drafts (the command line reads them all on this machine)."""
+        if not self.root.exists():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and _SAFE.match(p.name))
+
+    def find(self, draft_id: str) -> DraftRecord | None:
+        for owner in self.owners():
+            record = self.load(owner, draft_id)
+            if record is not None:
+                return record
+        return None
 
     def latest(self, owner: str) -> DraftRecord | None:
         records = self.list(owner)

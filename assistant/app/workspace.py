@@ -3,19 +3,37 @@ saved DraftRecord. Every change is saved before it is shown, so nothing is lost.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from assistant.app import chat
+from assistant.app import chat, history
+from assistant.app.document import (  # noqa: F401 (re-exported for callers of the service)
+    SECTION_LABELS,
+    as_markdown,
+    header_line,
+    join_dimension_blocks,
+    put_dimension,
+    split_dimension_blocks,
+    split_document,
+)
 from assistant.app.store import ChatTurn, DraftRecord, DraftStore, RepeatView
 from assistant.core.errors import InputError
 from assistant.core.log import get as get_logger
 from assistant.core.log import logged
 from assistant.core.settings import Settings
-from assistant.core.text import SUB_HEAD, cn_number
-from assistant.core.types import Draft, FactChoice, FactKind, Request, Role, Structure
+from assistant.core.text import cn_number
+from assistant.core.types import (
+    Draft,
+    FactChoice,
+    FactKind,
+    Request,
+    Structure,
+    dimension_of,
+)
 from assistant.draft.drafter import Context, Drafter
 from assistant.draft.render import section_text, section_titles
 from assistant.draft.structure import choose_structure, default_year, load_registry
@@ -24,30 +42,6 @@ LOG = get_logger("workspace")
 
 PROGRESS_TARGET = "成效（写进前言或整改情况，不作为问题）"
 CONTEXT_TARGET = "背景（不写成事例）"
-SECTION_LABELS = {
-    "preamble": "前言",
-    "rectification": "上年度整改落实情况",
-    "problems": "存在的主要问题",
-    "causes": "原因剖析",
-    "measures": "整改措施",
-}
-_DIM_HEAD = re.compile(SUB_HEAD.pattern, re.M)
-
-
-def split_dimension_blocks(text: str) -> tuple[str, list[str]]:
-    """Problems text -> (text before the first heading, one block per （N） heading)."""
-    starts = [m.start() for m in _DIM_HEAD.finditer(text)]
-    if not starts:
-        return text, []
-    head = text[: starts[0]]
-    blocks = [text[s:e].rstrip("\n") for s, e in zip(starts, starts[1:] + [len(text)])]
-    return head, blocks
-
-
-def join_dimension_blocks(head: str, blocks: list[str]) -> str:
-    return head + "\n\n".join(blocks)
-
-
 class Workspace:
     def __init__(self, settings: Settings, drafter: Drafter, store: DraftStore) -> None:
         self.settings = settings
@@ -107,7 +101,7 @@ class Workspace:
         record.last_year_year = material.year
         indexed = material.model_copy(update={"source": f"{record.owner}:{name}"})
         self.offline.index.ingest(indexed, owner=record.owner)
-        self.store.save(record)
+        self._commit(record, fields=("last_year", "last_year_name", "last_year_role", "last_year_year"))
         return record, self.last_year_summary(record)
 
     def last_year_material(self, record: DraftRecord):
@@ -159,7 +153,7 @@ class Workspace:
             return record
         checker = RepeatChecker(material_sentences(m), self.drafter.vec)
         record.repeats = [RepeatView(**r.__dict__) for r in checker.repeats(record.texts)]
-        self.store.save(record)
+        self._commit(record, fields=("repeats",))
         return record
 
     # --- records --------------------------------------------------------------------
@@ -180,21 +174,60 @@ class Workspace:
     def _say(self, record: DraftRecord, role: str, content: str) -> None:
         record.chat.append(ChatTurn(role=role, content=content))
 
+    def _commit(self, record: DraftRecord, texts=(), fields=(), act: Act | None = None,
+                apply: Callable[[dict[str, str]], None] | None = None) -> DraftRecord:
+        """Save what an action changed (the named fields and section texts, and its new chat
+        turns) onto the newest saved record, under its lock; then bring the in-memory record
+        up to date with it. An edit the user saved meanwhile (say, while a draft streams) is
+        kept, never overwritten by this action's older copy. `apply` changes the saved texts
+        in place under the lock (a 方面 spliced into the newest problems text)."""
+        texts = list(texts)
+        act = act or Act("修改")
+
+        def change(saved: DraftRecord):
+            before = dict(saved.texts)
+            for name in fields:
+                setattr(saved, name, getattr(record, name))
+            for key in texts:
+                saved.texts[key] = record.texts[key]
+            if apply:
+                apply(saved.texts)
+            saved.chat.extend(_new_turns(record.chat, saved.chat))
+            history.record(saved, before, act.what, act.group, SECTION_LABELS)
+
+        saved = self.store.update(record.owner, record.id, change)
+        if saved is None:  # not saved yet: a new record is saved whole
+            if apply:
+                apply(record.texts)
+            history.record(record, {}, act.what, act.group, SECTION_LABELS)
+            saved = self.store.save(record)
+        for name in type(record).model_fields:
+            setattr(record, name, getattr(saved, name))
+        return record
+
     # --- drafting -------------------------------------------------------------------
     @logged(LOG, "draft")
     def draft(self, record: DraftRecord, req: Request) -> Iterator[tuple[DraftRecord, str]]:
         """Draft section by section; the record is saved after each one."""
         record.request = req
+        act = Act("起草")
         for ev in self.drafter.stream(req, ctx=self.context(record)):
             record.draft = ev.draft
+            written: list[str] = []
+            put = None
+            d = dimension_of(ev.key)
             if ev.key == "structure":
                 msg = f"将按以下 {len(ev.draft.structure.dimensions)} 个方面起草：" + "、".join(
                     ev.draft.structure.dimensions) + f"。{ev.message}"
                 self._say(record, "assistant", msg)
-            else:
-                self._sync_texts(record, ev.draft, only=_section_of(ev.key))
+            elif d is not None:  # only this 方面: the user may be editing the ones before it
+                put = functools.partial(put_dimension, draft=ev.draft, d=d, fresh=d == 0)
                 msg = _progress(ev.key, ev.draft)
-            self.store.save(record)
+            else:
+                if ev.key in SECTION_LABELS:
+                    written = self._sync_texts(record, ev.draft, only=ev.key)
+                msg = _progress(ev.key, ev.draft)
+            self._commit(record, written, fields=("request", "draft"), act=act, apply=put)
             yield record, msg
         notes = record.draft.notes if record.draft else []
         done = "初稿已生成。可以直接在右侧修改，或告诉我怎么改。" + ("".join(f"\n提示：{n}" for n in notes))
@@ -203,13 +236,14 @@ class Workspace:
             done += (f"\n与上年度材料相近的句子：{len(record.repeats)} 处（见“与上年度材料相近的句子”）。"
                      if record.repeats else "\n已与上年度材料逐句比对，没有发现相近的句子。")
         self._say(record, "assistant", done)
-        self.store.save(record)
+        self._commit(record)
         yield record, done
 
-    def _sync_texts(self, record: DraftRecord, draft: Draft, only: str | None = None) -> None:
+    def _sync_texts(self, record: DraftRecord, draft: Draft, only: str | None = None) -> list[str]:
         keys = [only] if only else ["preamble"] + [k for k, _ in section_titles(draft)]
         for key in keys:
             record.texts[key] = section_text(draft, key)
+        return keys
 
     # --- edits ----------------------------------------------------------------------
     @logged(LOG, "edit")
@@ -219,7 +253,9 @@ class Workspace:
         def change(record: DraftRecord):
             if record.draft is None or record.texts.get(key) == text:
                 return False
+            before = dict(record.texts)
             record.texts[key] = text
+            history.record(record, before, "编辑", f"edit:{key}", SECTION_LABELS)
 
         return self.store.update(owner, draft_id, change)
 
@@ -240,31 +276,25 @@ class Workspace:
         return saved
 
     @logged(LOG, "regenerate")
-    def regenerate(self, record: DraftRecord, key: str) -> tuple[DraftRecord, str]:
+    def regenerate(self, record: DraftRecord, key: str, act: Act | None = None) -> tuple[DraftRecord, str]:
         if record.draft is None:
             return record, "还没有初稿，请先生成初稿。"
         new = self.drafter.regenerate(record.draft, key, self.context(record))
-        self._apply(record, new, key)
+        self._apply(record, new, key, act or Act("重新生成"))
         if record.last_year:
             self.check_repeats(record)
         return record, f"已重新生成“{self.label(record, key)}”。"
 
-    def _apply(self, record: DraftRecord, new: Draft, key: str) -> None:
+    def _apply(self, record: DraftRecord, new: Draft, key: str, act: Act) -> None:
         """Put a regenerated section into the texts, keeping the user's edits elsewhere."""
         record.draft = new
-        if key.startswith("problems:"):
-            d = int(key.split(":")[1])
-            head, blocks = split_dimension_blocks(record.texts.get("problems", ""))
-            dim = new.problems[d]
-            block = "\n".join([dim.heading] + [p.marker + p.text for p in dim.items])
-            if d < len(blocks):
-                blocks[d] = block
-                record.texts["problems"] = join_dimension_blocks(head, blocks)
-            else:
-                record.texts["problems"] = section_text(new, "problems")
+        d = dimension_of(key)
+        if d is not None:  # spliced into the newest saved text, under its lock
+            self._commit(record, fields=("draft",), act=act,
+                         apply=functools.partial(put_dimension, draft=new, d=d))
         else:
             record.texts[key] = section_text(new, key)
-        self.store.save(record)
+            self._commit(record, [key], fields=("draft",), act=act)
 
     # --- the fact plan ----------------------------------------------------------------
     def fact_targets(self, record: DraftRecord) -> list[str]:
@@ -292,21 +322,23 @@ class Workspace:
             "choices": [c for c in record.request.choices if c.text != fact] + [choice]})
         new, changed = self.drafter.redraft(record.draft, req, self.context(record))
         record.request = req
+        act = Act("调整事实")
+        self._commit(record, fields=("request",), act=act)
         if changed == ["all"]:
             record.draft = new
-            self._sync_texts(record, new)
-            self.store.save(record)
+            written = self._sync_texts(record, new)
+            self._commit(record, written, fields=("request", "draft"), act=act)
             return record, f"已调整“{fact}”，并按新的归类重新起草。"
         for key in changed:
-            self._apply(record, new, key)
+            self._apply(record, new, key, act)
         record.draft = new
-        self.store.save(record)
+        self._commit(record, fields=("request", "draft"), act=act)
         parts = "、".join(self.label(record, k) for k in changed) or "（无需改动）"
         return record, f"已把“{fact}”调整为“{target}”，重写了：{parts}。"
 
     def label(self, record: DraftRecord, key: str) -> str:
-        if key.startswith("problems:") and record.draft:
-            return record.draft.problems[int(key.split(":")[1])].name
+        if dimension_of(key) is not None and record.draft:
+            return record.draft.problems[dimension_of(key)].name
         return SECTION_LABELS.get(key, key)
 
     @logged(LOG, "delete")
@@ -314,14 +346,17 @@ class Workspace:
         """Remove every sentence that contains the snippet."""
         snippet = snippet.strip()
         count = 0
+        self._commit(record)  # delete from the newest texts
+        changed = []
         for key, text in record.texts.items():
             pattern = re.compile(r"[^。！？\n]*" + re.escape(snippet) + r"[^。！？\n]*[。！？]?")
             new, n = pattern.subn("", text)
             if n:
                 record.texts[key] = new
+                changed.append(key)
                 count += n
         if count:
-            self.store.save(record)
+            self._commit(record, changed, act=Act("删除"))
         return record, count
 
     # --- chat -----------------------------------------------------------------------
@@ -338,7 +373,7 @@ class Workspace:
                     reply = ("请告诉我您的角色（班子或个人）、单位和职务、会议年度和类型，以及今年工作中的具体情况。"
                              "例如：“我是区教育局办公室主任，帮我写2023年主题教育的个人对照检查，今年食堂排队时间长、充电桩坏了没及时修。”")
                     self._say(record, "assistant", reply)
-                    self.store.save(record)
+                    self._commit(record)
                     yield record, reply
                     return
                 if req.year is None:
@@ -353,13 +388,18 @@ class Workspace:
             if cmd.kind in ("regenerate", "add_item", "add_fact") and not cmd.target:
                 reply = "没有找到要修改的部分，请说出方面名称，如“重写 理论学习”。\n\n" + chat.HELP
             elif cmd.kind == "regenerate":
-                record, reply = self.regenerate(record, cmd.target)
+                record, reply = self.regenerate(record, cmd.target, Act("对话指令"))
             elif cmd.kind == "add_item":
                 record, reply = self._add_item(record, cmd.target)
             elif cmd.kind == "add_fact":
                 record, reply = self._add_fact(record, cmd.text, cmd.target)
             elif cmd.kind == "help" and self.drafter.llm is not None and record.draft is not None:
-                record, reply = self._llm_revise(record, message, dims)
+                if not chat.is_change_request(message):
+                    reply = chat.NOT_A_CHANGE
+                else:
+                    key = self._llm_target(message, dims)
+                    yield record, f"将按您的要求修改“{SECTION_LABELS.get(key, key)}”，其他部分不动，请稍候……"
+                    record, reply = self._llm_revise(record, message, dims)
             elif cmd.kind == "delete":
                 record, n = self.delete(record, cmd.text)
                 reply = f"已删去 {n} 处含“{cmd.text}”的句子。" if n else f"文稿中没有找到“{cmd.text}”。"
@@ -368,37 +408,40 @@ class Workspace:
         except (InputError, ValueError, KeyError, IndexError) as e:
             reply = f"这条指令没能完成（{e}）。\n\n" + chat.HELP
         self._say(record, "assistant", reply)
-        self.store.save(record)
+        self._commit(record)
         yield record, reply
+
+    def _llm_target(self, message: str, dims: list[str]) -> str:
+        target = chat.resolve_target(message, dims) or "problems"
+        return "problems" if target.startswith("problems") else target
 
     def _llm_revise(self, record: DraftRecord, message: str, dims: list[str]) -> tuple[DraftRecord, str]:
         """LLM mode: any request about a section rewrites that section as asked."""
         from assistant.draft.drafter import _failure_reason
 
-        target = chat.resolve_target(message, dims) or "problems"
-        key = "problems" if target.startswith("problems") else target
+        key = self._llm_target(message, dims)
         try:
             new = self.drafter.llm.revise_text(record.request, record.texts.get(key, ""), message)
         except Exception as e:  # the endpoint failed: the document stays as it is
             return record, f"大模型暂时不可用（{_failure_reason(e)}），文稿未改动。也可以使用离线指令：\n\n" + chat.HELP
         record.texts[key] = new
-        self.store.save(record)
-        return record, f"已按您的要求修改“{SECTION_LABELS.get(key, key)}”。"
+        self._commit(record, [key], act=Act("对话指令"))
+        return record, f"已按您的要求修改“{SECTION_LABELS.get(key, key)}”。不满意可以点“撤销”。"
 
     def _add_item(self, record: DraftRecord, target: str) -> tuple[DraftRecord, str]:
-        if not target.startswith("problems:"):
+        d = dimension_of(target)
+        if d is None:
             return record, "目前只能给“存在的问题”中的某个方面加条目，如“给工作作风再加一条”。"
-        d = int(target.split(":")[1])
         new = self.drafter.add_item(record.draft, d, self.context(record))
-        self._apply(record, new, target)
+        self._apply(record, new, target, Act("对话指令"))
         return record, f"已在“{new.problems[d].name}”方面增加一条。"
 
     def _add_fact(self, record: DraftRecord, fact: str, target: str) -> tuple[DraftRecord, str]:
-        if not target.startswith("problems:"):
+        d = dimension_of(target)
+        if d is None:
             return record, "请指明写进哪个方面，如“把食堂排队时间长写进工作作风”。"
-        d = int(target.split(":")[1])
         new = self.drafter.add_fact(record.draft, fact, d, self.context(record))
-        self._apply(record, new, target)
+        self._apply(record, new, target, Act("对话指令"))
         return record, f"已把“{fact}”作为事例写进“{new.problems[d].name}”。"
 
     # --- review ---------------------------------------------------------------------
@@ -415,7 +458,66 @@ class Workspace:
         return audit_text(text, role=r.role, year=r.year, meeting=r.meeting, expected_dimensions=dims,
                           registry=load_registry(self.settings.data_dir / "meetings.yaml"))
 
-    # --- the document ---------------------------------------------------------------
+    # --- versions -------------------------------------------------------------------
+    def versions(self, record: DraftRecord) -> list[tuple[str, int]]:
+        """(label, n) of every version, newest first, the current one marked."""
+        return [(history.label(v, record.head), v.n) for v in reversed(record.versions)]
+
+    @logged(LOG, "undo")
+    def undo(self, owner: str, draft_id: str) -> tuple[DraftRecord | None, str]:
+        return self._move(owner, draft_id, history.undo)
+
+    @logged(LOG, "redo")
+    def redo(self, owner: str, draft_id: str) -> tuple[DraftRecord | None, str]:
+        return self._move(owner, draft_id, history.redo)
+
+    @logged(LOG, "restore")
+    def restore(self, owner: str, draft_id: str, n: int) -> tuple[DraftRecord | None, str]:
+        return self._move(owner, draft_id, lambda r: history.restore(r, n, SECTION_LABELS))
+
+    def _move(self, owner: str, draft_id: str, step) -> tuple[DraftRecord | None, str]:
+        said = []
+
+        def change(record: DraftRecord):
+            said.append(step(record))
+
+        record = self.store.update(owner, draft_id, change)
+        return record, (said[0] if said else "没有找到这份草稿。")
+
+    def diff(self, record: DraftRecord, a: int, b: int, *, as_html: bool = False) -> str:
+        """Version a against version b, sentence by sentence."""
+        n = len(record.versions)
+        if not (0 <= a < n and 0 <= b < n):
+            return "请选择两个已有的版本。"
+        order = ["preamble", "rectification", "problems", "causes", "measures"]
+        rows = history.diff(record.versions[a].texts, record.versions[b].texts, order, SECTION_LABELS)
+        return history.diff_html(rows) if as_html else history.diff_text(rows)
+
+    @logged(LOG, "import_edited")
+    def import_edited(self, record: DraftRecord, name: str, data: bytes) -> tuple[DraftRecord, str]:
+        """The material as the user edited it in Word/WPS, back as a new version; what changed
+        since it was exported, and the audit run again on it."""
+        from assistant.ingest.load import load_bytes
+
+        if record.draft is None:
+            raise InputError("还没有初稿，无法导入修改稿。请先生成初稿并导出。")
+        loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024)
+        texts = split_document(loaded.text, record)
+        self._commit(record)
+        base = record.exported if record.exported is not None else record.head
+        for key, text in texts.items():
+            record.texts[key] = text
+        self._commit(record, list(texts), act=Act("导入修改稿"))
+        if base is None or record.head == base:
+            changes = "与导出时相比没有改动"
+        else:
+            rows = history.diff(record.versions[base].texts, record.texts, list(SECTION_LABELS), SECTION_LABELS)
+            n = sum(1 for _, sec in rows for r in sec if r[0] != "equal")
+            changes = f"与导出时的第 {base} 版相比改动了 {n} 句（见“历史版本”中的比较）"
+        findings = self.audit(record)
+        return record, (f"已导入修改稿《{name}》，保存为第 {record.head} 版；{changes}。"
+                        f"重新审核发现 {len(findings)} 处需要注意。")
+
     def full_text(self, record: DraftRecord) -> str:
         if record.draft is None:
             return ""
@@ -430,6 +532,7 @@ class Workspace:
         text = self.full_text(record)
         if not text:
             raise InputError("还没有可导出的文稿")
+        self.store.update(record.owner, record.id, lambda r: setattr(r, "exported", r.head))
         out_dir = Path(tempfile.mkdtemp(prefix="duizhao-export-"))
         name = re.sub(r"[\\/:*?\"<>|\s]+", "_", record.draft.title or "对照检查材料")[:60]
         path = out_dir / f"{name}.{fmt}"
@@ -437,12 +540,10 @@ class Workspace:
             from assistant.export.docx import DocHeader, export_docx
 
             r = record.request
-            # A personal material names its writer under the title; a 班子 one has the unit in it.
-            header = DocHeader(unit=r.unit, name=r.name, post=r.post) \
-                if r.role != Role.BANZI and (r.unit or r.post or r.name) else None
+            header = DocHeader(unit=r.unit, name=r.name, post=r.post) if header_line(record) else None
             export_docx(text, path, header=header)
         elif fmt == "md":
-            path.write_text(_as_markdown(text), "utf-8")
+            path.write_text(as_markdown(text), "utf-8")
         elif fmt == "txt":
             path.write_text(text, "utf-8")
         else:
@@ -450,28 +551,26 @@ class Workspace:
         return path
 
 
-def _as_markdown(text: str) -> str:
-    lines = text.split("\n")
-    out = []
-    for n, line in enumerate(lines):
-        if n == 0:
-            out.append(f"# {line}")
-        elif re.match(r"^[一二三四五六七八九十]+、", line):
-            out.append(f"## {line}")
-        elif re.match(r"^[（(][一二三四五六七八九十]+[）)][^。]{0,40}$", line):
-            out.append(f"### {line}")
-        else:
-            out.append(line)
-    return "\n".join(out)
+class Act:
+    """What an action is called in the history, and the run its changes belong to: the
+    sections one draft streams are one version."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.group = f"{what}:{uuid.uuid4().hex[:12]}"
 
 
-def _section_of(key: str) -> str | None:
-    return "problems" if key.startswith("problems:") else key if key in SECTION_LABELS else None
+def _new_turns(mine: list[ChatTurn], saved: list[ChatTurn]) -> list[ChatTurn]:
+    """The turns of `mine` after what it shares with the saved chat."""
+    n = 0
+    while n < min(len(mine), len(saved)) and mine[n] == saved[n]:
+        n += 1
+    return mine[n:]
 
 
 def _progress(key: str, draft: Draft) -> str:
-    if key.startswith("problems:"):
-        d = int(key.split(":")[1])
+    d = dimension_of(key)
+    if d is not None:
         return f"已写好第{cn_number(d + 1)}个方面：{draft.problems[d].name}"
     return {"preamble": "已写好前言", "causes": "已写好原因剖析", "measures": "已写好整改措施",
             "done": "完成"}.get(key, key)

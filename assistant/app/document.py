@@ -1,0 +1,121 @@
+"""The document as the user sees it: the texts of its parts, the 方面 blocks inside the
+problems, the whole material as one text, and a whole material (edited in Word/WPS) split
+back into its parts."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.app.store import DraftRecord
+from assistant.core.errors import InputError
+from assistant.core.text import PART_HEAD, SUB_HEAD
+from assistant.core.types import Role
+
+SECTION_LABELS = {
+    "preamble": "前言",
+    "rectification": "上年度整改落实情况",
+    "problems": "存在的主要问题",
+    "causes": "原因剖析",
+    "measures": "整改措施",
+}
+_DIM_HEAD = re.compile(SUB_HEAD.pattern, re.M)
+
+
+def split_dimension_blocks(text: str) -> tuple[str, list[str]]:
+    """Problems text -> (text before the first heading, one block per （N） heading)."""
+    starts = [m.start() for m in _DIM_HEAD.finditer(text)]
+    if not starts:
+        return text, []
+    head = text[: starts[0]]
+    blocks = [text[s:e].rstrip("\n") for s, e in zip(starts, starts[1:] + [len(text)])]
+    return head, blocks
+
+
+def join_dimension_blocks(head: str, blocks: list[str]) -> str:
+    return head + "\n\n".join(blocks)
+
+
+def put_dimension(texts: dict[str, str], draft, d: int, *, fresh: bool = False) -> None:
+    """Write 方面 d of the draft into the problems text, leaving the other 方面 blocks as the
+    user has them; `fresh` starts the problems text anew (the first 方面 of a new draft)."""
+    dim = draft.problems[d]
+    block = "\n".join([dim.heading] + [p.marker + p.text for p in dim.items])
+    head, blocks = split_dimension_blocks("" if fresh else texts.get("problems", ""))
+    if d < len(blocks):
+        blocks[d] = block
+    elif d == len(blocks):
+        blocks.append(block)
+    else:
+        from assistant.draft.render import section_text
+
+        texts["problems"] = section_text(draft, "problems")
+        return
+    texts["problems"] = join_dimension_blocks(head, blocks)
+
+
+def header_line(record: DraftRecord) -> str:
+    """A personal material names its writer under the title; a 班子 one has the unit in it."""
+    from assistant.export.docx import DocHeader
+
+    r = record.request
+    if r.role == Role.BANZI or not (r.unit or r.post or r.name):
+        return ""
+    return DocHeader(unit=r.unit, name=r.name, post=r.post).line()
+
+
+def split_document(text: str, record: DraftRecord) -> dict[str, str]:
+    """The text of a whole material (as exported, then edited in Word/WPS) -> the texts of its
+    parts, laid out as the drafter lays them out. Part headings are found by their words
+    ("一、存在的主要问题", "三、整改措施"), so renumbered or reworded headings still count."""
+    from assistant.core.types import SectionKind
+    from assistant.ingest.parse import section_kind
+
+    kinds = {SectionKind.RECTIFICATION: "rectification", SectionKind.PROBLEMS: "problems",
+             SectionKind.CAUSES: "causes", SectionKind.MEASURES: "measures"}
+    skip_top = {record.draft.title.strip(), header_line(record)} if record.draft else set()
+    closing = record.draft.closing.strip() if record.draft else ""
+    lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+    if closing and lines and lines[-1] == closing:
+        lines.pop()
+    parts: dict[str, list[str]] = {"preamble": []}
+    key = "preamble"
+    for ln in lines:
+        if key == "preamble" and not parts["preamble"] and ln in skip_top:
+            continue
+        kind = section_kind(ln) if PART_HEAD.match(ln) and len(ln) <= 40 else SectionKind.OTHER
+        if kind in kinds:
+            key = kinds[kind]
+            parts.setdefault(key, [])
+            continue
+        parts[key].append(ln)
+    if len(parts) == 1:
+        raise InputError("没有找到“一、存在的主要问题”“二、原因剖析”等标题，无法对应到文稿的各部分。"
+                         "请上传由对照导出、在 Word/WPS 中修改过的文件。")
+    out = {}
+    for key, paras in parts.items():
+        if key == "problems":  # a 方面 heading opens a block; its items follow line by line
+            blocks: list[list[str]] = []
+            for ln in paras:
+                if SUB_HEAD.match(ln) or not blocks:
+                    blocks.append([ln])
+                else:
+                    blocks[-1].append(ln)
+            out[key] = "\n\n".join("\n".join(b) for b in blocks)
+        else:
+            out[key] = "\n\n".join(paras)
+    return out
+
+
+def as_markdown(text: str) -> str:
+    lines = text.split("\n")
+    out = []
+    for n, line in enumerate(lines):
+        if n == 0:
+            out.append(f"# {line}")
+        elif PART_HEAD.match(line):
+            out.append(f"## {line}")
+        elif SUB_HEAD.match(line) and re.fullmatch(r"[^。]{0,40}", SUB_HEAD.sub("", line)):
+            out.append(f"### {line}")
+        else:
+            out.append(line)
+    return "\n".join(out)

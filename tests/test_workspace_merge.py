@@ -1,0 +1,58 @@
+"""The user's edits survive the actions that run beside them: a draft still streaming, a
+regenerate or chat command working from a copy loaded before the edit."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.app.store import DraftStore
+from assistant.app.workspace import Workspace, join_dimension_blocks, split_dimension_blocks
+from assistant.core.types import Request, Role
+from assistant.draft.drafter import Drafter
+
+OWNER = "owner_mergemergemerge"
+
+
+@pytest.fixture(scope="module")
+def workspace(corpus_settings, corpus_index, tmp_path_factory):
+    store = DraftStore(tmp_path_factory.mktemp("merge") / "drafts")
+    return Workspace(corpus_settings, Drafter(corpus_settings, corpus_index), store)
+
+
+def _request() -> Request:
+    return Request(role=Role.GEREN, unit="县教育局", post="办公室主任", year=2025, meeting="民主生活会",
+                   facts=["全年到基层学校调研只有3次，多数时候听汇报", "公务用车使用登记有时事后补填"])
+
+
+def test_an_edit_typed_while_the_draft_streams_is_kept(workspace):
+    record = workspace.new_record(OWNER, _request())
+    mine = "这是我自己改写的前言，一个字也不能丢。"
+    stream = workspace.draft(record, _request())
+    edited = False
+    for rec, _ in stream:
+        if not edited and rec.texts.get("preamble"):
+            # the browser saves the edit as its own event, between two streamed sections
+            assert workspace.edit(OWNER, rec.id, "preamble", mine) is not None
+            edited = True
+    assert edited, "the stream never wrote a preamble"
+    saved = workspace.store.load(OWNER, record.id)
+    assert saved.texts["preamble"] == mine
+    assert record.texts["preamble"] == mine  # what the screen shows after the stream
+    assert saved.texts.get("problems") and saved.texts.get("measures")  # the rest was drafted
+    assert mine in workspace.full_text(saved)
+
+
+def test_a_command_from_a_copy_loaded_before_an_edit_keeps_the_edit(workspace):
+    record = workspace.new_record(OWNER, _request())
+    for _ in workspace.draft(record, _request()):
+        pass
+    stale = workspace.store.load(OWNER, record.id)  # what the chat handler loaded
+    head, blocks = split_dimension_blocks(stale.texts["problems"])
+    assert len(blocks) >= 2
+    first = blocks[0].split("\n")[0] + "\n一是我自己补写的一条问题，写得很具体。"
+    workspace.edit(OWNER, record.id, "problems", join_dimension_blocks(head, [first] + blocks[1:]))
+    list(workspace.chat(stale, f"重写 {stale.draft.problems[1].name}"))
+    saved = workspace.store.load(OWNER, record.id)
+    assert "我自己补写的一条问题" in saved.texts["problems"]
+    assert "我自己补写的一条问题" in stale.texts["problems"]  # and the screen shows it
+    assert saved.chat[-1].content.startswith("已重新生成")
