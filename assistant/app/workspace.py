@@ -174,6 +174,11 @@ class Workspace:
     def _say(self, record: DraftRecord, role: str, content: str) -> None:
         record.chat.append(ChatTurn(role=role, content=content))
 
+    def note(self, record: DraftRecord, content: str) -> DraftRecord:
+        """The assistant's word on an action the page started, added to the chat."""
+        self._say(record, "assistant", content)
+        return self._commit(record)
+
     def _commit(self, record: DraftRecord, texts=(), fields=(), act: Act | None = None,
                 apply: Callable[[dict[str, str]], None] | None = None) -> DraftRecord:
         """Save what an action changed (the named fields and section texts, and its new chat

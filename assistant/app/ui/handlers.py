@@ -39,7 +39,7 @@ class Handlers:
 
     def _page(self, owner: str, rec: DraftRecord) -> list:
         """The record's view and the owner's list of drafts."""
-        return [*self._view(rec), self._history(owner, rec.id)]
+        return [*self._view(rec), self._history(owner, rec.id), views.unreadable(self.store, owner)]
 
     # --- handlers -------------------------------------------------------------------
     def on_load(self, owner: str, last: str):
@@ -127,8 +127,7 @@ class Handlers:
             target = key or chosen
             if rec.draft is not None and target:
                 rec, msg = self.ws.regenerate(rec, target)
-                rec.chat.append(views.turn("assistant", msg))
-                self.store.save(rec)
+                self.ws.note(rec, msg)
             return self._page(owner, rec)
 
         return handler
@@ -180,8 +179,7 @@ class Handlers:
             gr.Warning("请先选择一条事实和要调整到的位置。")
             return self._page(owner, rec)
         rec, msg = self.ws.move_fact(rec, fact, target)
-        rec.chat.append(views.turn("assistant", msg))
-        self.store.save(rec)
+        self.ws.note(rec, msg)
         return self._page(owner, rec)
 
     def on_check_repeats(self, owner, rid):
@@ -194,7 +192,49 @@ class Handlers:
 
     def on_new(self, owner):
         rec = self.ws.new_record(owner)
-        return [rec.id, *self._view(rec), self._history(owner, "")]
+        return [rec.id, *self._page(owner, rec)]
+
+    # --- versions -------------------------------------------------------------------
+    def _step(self, owner, rid, step):
+        rec, msg = step(owner, rid) if owner and rid else (None, "还没有稿子。")
+        gr.Info(msg)
+        return self._page(owner, rec or self._record(owner, rid))
+
+    def on_undo(self, owner, rid):
+        return self._step(owner, rid, self.ws.undo)
+
+    def on_redo(self, owner, rid):
+        return self._step(owner, rid, self.ws.redo)
+
+    def on_restore(self, owner, rid, n):
+        if n is None:
+            gr.Warning("请先在“历史版本”中选择一个版本。")
+            return self._page(owner, self._record(owner, rid))
+        return self._step(owner, rid, lambda o, r: self.ws.restore(o, r, int(n)))
+
+    def on_diff(self, owner, rid, a, b):
+        rec = self._record(owner, rid)
+        if a is None or b is None:
+            return "<p>请选择两个版本。</p>"
+        return self.ws.diff(rec, int(a), int(b), as_html=True)
+
+    def on_import(self, owner, rid, path):
+        rec = self._record(owner, rid)
+        diff, findings = gr.update(), gr.update()
+        if path:
+            try:
+                rec, msg = self.ws.import_edited(rec, Path(path).name, Path(path).read_bytes())
+                self.ws.note(rec, msg)
+                gr.Info(msg)
+                base = rec.exported if rec.exported is not None else rec.versions[rec.head].parent
+                if base is not None:
+                    diff = self.ws.diff(rec, base, rec.head, as_html=True)
+                findings = views.audit(self.ws.audit(rec), True)
+            except InputError as e:
+                gr.Warning(e.user_message)
+            except OSError:
+                gr.Warning("读取上传的文件失败，请重新上传。")
+        return [*self._page(owner, rec), diff, findings]
 
     # --- settings (the LLM settings service decides; these only pass the page on) -----
     def on_save_llm(self, enabled, provider, url, model, key, timeout, request: gr.Request | None = None):

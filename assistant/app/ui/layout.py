@@ -23,6 +23,11 @@ CHAT_HINT = "例如：我是区教育局办公室主任，帮我写2023年主题
 CSS = """
 .gradio-container {max-width: 1500px !important}
 #doc-title h2 {margin: 0.2em 0}
+.dz-diff {width: 100%; border-collapse: collapse}
+.dz-diff td {vertical-align: top; width: 50%; padding: 2px 6px; border-bottom: 1px solid #eee}
+.dz-changed td {background: #fffbe6}
+.dz-del {background: #ffe0e0; color: #a00}
+.dz-ins {background: #e0ffe0; color: #060; text-decoration: none}
 footer {display: none !important}
 """
 # System fonts only: the default theme would fetch web fonts from a CDN.
@@ -104,6 +109,22 @@ class UI(Handlers):
                                 b_md = gr.Button("导出 Markdown", elem_id="export-md")
                                 b_txt = gr.Button("导出文本", elem_id="export-txt")
                             export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="export-file")
+                            with gr.Row():
+                                b_undo = gr.Button("撤销", size="sm", elem_id="btn-undo")
+                                b_redo = gr.Button("重做", size="sm", elem_id="btn-redo")
+                            with gr.Accordion("历史版本", open=False, elem_id="history-versions"):
+                                gr.Markdown("每次修改（打字、重新生成、对话指令、导入修改稿）都保存为一个版本，"
+                                            "恢复旧版本不会删除任何版本。")
+                                with gr.Row():
+                                    ver_a = gr.Dropdown([], label="历史版本", scale=3, elem_id="versions")
+                                    ver_b = gr.Dropdown([], label="与此版本比较", scale=3, elem_id="versions-b")
+                                with gr.Row():
+                                    b_diff = gr.Button("比较两个版本", size="sm", elem_id="btn-diff")
+                                    b_restore = gr.Button("恢复此版本", size="sm", elem_id="btn-restore")
+                                diff_view = gr.HTML(elem_id="diff-view")
+                                doc_import = gr.File(label="导入修改稿（在 Word/WPS 中改过的 .docx 或 .txt）",
+                                                     file_types=[".docx", ".txt", ".md"], type="filepath",
+                                                     elem_id="import-edited")
                             with gr.Accordion("审核清单", open=False):
                                 audit_md = gr.Markdown("生成初稿后，点“按审核要求检查”。", elem_id="audit")
                                 b_audit = gr.Button("按审核要求检查", size="sm", elem_id="btn-audit")
@@ -116,6 +137,7 @@ class UI(Handlers):
                                 history = gr.Dropdown([], label="以前的稿子", scale=3, elem_id="history")
                                 b_open = gr.Button("打开", scale=1, elem_id="btn-open")
                                 b_new = gr.Button("新建", scale=1, elem_id="btn-new")
+                            broken = gr.Markdown(elem_id="unreadable")
                 with gr.Tab("上年度材料", id="last-year"):
                     gr.Markdown("上传上年度的对照检查材料（.docx、.txt、.md、.pdf）。系统会识别其中查摆的问题，"
                                 "对照“起草”页中本年度的具体情况生成“上年度整改落实情况”，并在起草时避免与上年度材料雷同。"
@@ -148,8 +170,8 @@ class UI(Handlers):
             view = [rid, role, unit, post, year, meeting, notice, dims, facts, dims_note, chatbot, title, count,
                     boxes["preamble"], boxes["rectification"], boxes["problems"], boxes["causes"],
                     boxes["measures"], full, dim_pick, sources, repeats, last_summary, last_role, last_year_box,
-                    fact_table, fact_pick, fact_target]
-            with_history = [*view, history]
+                    fact_table, fact_pick, fact_target, ver_a, ver_b]
+            with_history = [*view, history, broken]
 
             demo.load(self.on_load, [owner, last], [owner, last, *with_history])
             rid.change(lambda r: r, rid, last, show_progress="hidden")
@@ -181,8 +203,13 @@ class UI(Handlers):
             b_repeats.click(self.on_check_repeats, [owner, rid], repeats)
             b_move.click(self.on_move_fact, [owner, rid, fact_pick, fact_target], with_history)
             b_audit.click(self.on_audit, [owner, rid], audit_md)
-            b_open.click(self.on_open, [owner, history], [rid, *view, history])
-            b_new.click(self.on_new, owner, [rid, *view, history])
+            b_open.click(self.on_open, [owner, history], [rid, *with_history])
+            b_new.click(self.on_new, owner, [rid, *with_history])
+            b_undo.click(self.on_undo, [owner, rid], with_history)
+            b_redo.click(self.on_redo, [owner, rid], with_history)
+            b_restore.click(self.on_restore, [owner, rid, ver_a], with_history)
+            b_diff.click(self.on_diff, [owner, rid, ver_b, ver_a], diff_view)
+            doc_import.upload(self.on_import, [owner, rid, doc_import], [*with_history, diff_view, audit_md])
             # Not part of the public API: settings change only from the page, on this machine.
             b_save_llm.click(self.on_save_llm, [llm_on, llm_provider, llm_url, llm_model, llm_key, llm_timeout],
                              [llm_key, llm_status], api_visibility="private")

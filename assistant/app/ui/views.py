@@ -63,7 +63,26 @@ def view(ws: Workspace, rec: DraftRecord) -> list:
         rec.last_year_role or None,
         rec.last_year_year,
         *fact_view(ws, rec),
+        *versions(ws, rec),
     ]
+
+
+def versions(ws: Workspace, rec: DraftRecord) -> list:
+    """The version pickers: the current version, and the one before it to compare with."""
+    choices = ws.versions(rec)
+    cur = rec.versions[rec.head] if rec.head is not None and rec.head < len(rec.versions) else None
+    before = cur.parent if cur is not None else None
+    return [gr.update(choices=choices, value=cur.n if cur else None),
+            gr.update(choices=choices, value=before)]
+
+
+def unreadable(store: DraftStore, owner: str) -> str:
+    """Drafts that could not be read: listed with the reason, never hidden."""
+    bad = store.scan(owner)[1] if owner else []
+    if not bad:
+        return ""
+    lines = [f"- `{u.file}`：{u.reason}（文件仍保留在原处）" for u in bad]
+    return "**以下稿子无法打开：**\n" + "\n".join(lines)
 
 
 def fact_view(ws: Workspace, rec: DraftRecord) -> list:

@@ -1,0 +1,105 @@
+"""One living document in a real browser: an edit typed while the draft streams survives
+reload and export; undo three times and redo once land on the right text; the diff marks the
+changed sentence; a .docx edited in Word comes back as a version."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from docx import Document
+from support import child_env, free_port, start_app, stop_server
+from test_ui_browser import Page, browser  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.slow  # a real server and a real browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, model_path):
+    data_dir = tmp_path_factory.mktemp("ui-versions")
+    port = free_port()
+    proc = start_app(port, child_env(data_dir, model_path), timeout=180)
+    yield {"url": f"http://127.0.0.1:{port}/"}
+    stop_server(proc)
+
+
+def _edit(ui: Page, elem_id: str, text: str) -> None:
+    ui.box(elem_id).fill(text)
+    ui.page.wait_for_timeout(2500)  # saved as typed (the change event reaches the server)
+
+
+def _export(ui: Page, path):
+    p = ui.page
+    p.locator("#export-docx").click()
+    link = p.locator("#export-file a").first
+    link.wait_for(timeout=60000)
+    with p.expect_download() as dl:
+        link.click()
+    dl.value.save_as(path)
+    return path
+
+
+def test_edit_while_streaming_undo_redo_diff_and_word_round_trip(server, browser, tmp_path):
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.get_by_label("个人", exact=True).check()
+    ui.box("req-unit").fill("区教育局")
+    p.locator("#req-year input").fill("2023")
+    ui.box("req-facts").fill("有2次中心组学习因出差缺席\n干部职工反映食堂午餐排队时间长")
+    p.locator("#btn-draft").click()
+
+    # type into the preamble as soon as it appears, while the rest still streams
+    deadline = time.time() + 180
+    while not ui.text("sec-preamble") and time.time() < deadline:
+        p.wait_for_timeout(200)
+    streaming = not ui.text("sec-measures")
+    typed = ui.text("sec-preamble") + "【边生成边改的一句】"
+    ui.box("sec-preamble").fill(typed)
+    ui.wait_text("sec-measures", "（三）")
+    p.locator("#chat").get_by_text("初稿已生成").first.wait_for(timeout=120000)
+    assert streaming, "the draft finished before the edit: this run did not test streaming"
+    assert ui.text("sec-preamble") == typed
+    ui.open()  # reload: the edit is on disk, not only on the screen
+    assert ui.text("sec-preamble") == typed
+    body = "\n".join(par.text for par in Document(_export(ui, tmp_path / "a.docx")).paragraphs)
+    assert "【边生成边改的一句】" in body
+
+    # three edits, three undos, one redo
+    causes, measures = ui.text("sec-causes"), ui.text("sec-measures")
+    _edit(ui, "sec-preamble", typed + "第二次修改前言。")
+    _edit(ui, "sec-causes", causes + "\n\n原因里我加的一句。")
+    _edit(ui, "sec-measures", measures + "\n\n措施里我加的一句。")
+    for _ in range(3):
+        p.locator("#btn-undo").click()
+        p.wait_for_timeout(2000)
+    assert ui.text("sec-preamble") == typed
+    assert ui.text("sec-causes") == causes and ui.text("sec-measures") == measures
+    p.locator("#btn-redo").click()
+    ui.wait_text("sec-preamble", "第二次修改前言。", timeout=30)
+    assert ui.text("sec-causes") == causes
+    ui.open()
+    assert ui.text("sec-preamble") == typed + "第二次修改前言。" and ui.text("sec-causes") == causes
+
+    # the diff of the current version against the one before marks the changed sentence
+    p.locator("#history-versions").get_by_text("历史版本").first.click()
+    p.locator("#btn-diff").click()
+    ins = p.locator("#diff-view ins.dz-ins").first
+    ins.wait_for(timeout=30000)
+    assert "第二次修改前言" in ins.inner_text()
+    ui.shot("07-history.png")
+
+    # Word round trip: export, edit a sentence in the .docx, import it back
+    path = _export(ui, tmp_path / "b.docx")
+    doc = Document(path)
+    para = next(x for x in doc.paragraphs if "第二次修改前言。" in x.text)
+    for run in para.runs:
+        run.text = run.text.replace("第二次修改前言。", "在Word里改过的一句。")
+    doc.save(path)
+    p.locator("#import-edited input[type=file]").set_input_files(str(path))
+    ui.wait_text("sec-preamble", "在Word里改过的一句。", timeout=120)
+    p.locator("#chat").get_by_text("已导入修改稿").first.wait_for(timeout=60000)
+    p.locator("#diff-view ins.dz-ins").filter(has_text="在Word里改过的一句").first.wait_for(timeout=30000)
+    p.locator("#versions input").first.click()
+    options = p.get_by_role("option").all_inner_texts()
+    assert any("导入修改稿" in o and "当前" in o for o in options), options
+    ui.close()
