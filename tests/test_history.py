@@ -198,3 +198,10 @@ def test_a_docx_edited_in_word_comes_back_as_a_version_with_its_changes(ws):
     with pytest.raises(InputError, match="没有找到"):
         ws.import_edited(rec, stray.name, stray.read_bytes())
     assert ws.store.load(OWNER, rec.id).texts == rec.texts
+
+
+def test_typing_a_change_and_typing_it_back_leaves_no_version(ws):
+    rec = _drafted(ws)
+    ws.edit(OWNER, rec.id, "preamble", "前言第一句。前言第二句。多打的")
+    rec = ws.edit(OWNER, rec.id, "preamble", "前言第一句。前言第二句。")
+    assert [v.what for v in rec.versions] == ["起草"] and rec.head == 0

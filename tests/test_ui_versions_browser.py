@@ -9,7 +9,7 @@ import time
 import pytest
 from docx import Document
 from support import child_env, free_port, start_app, stop_server
-from test_ui_browser import Page, browser  # noqa: F401 (the fixture)
+from test_ui_browser import ARGS, CHROMIUM, Page
 
 pytestmark = pytest.mark.slow  # a real server and a real browser
 
@@ -21,6 +21,15 @@ def server(tmp_path_factory, model_path):
     proc = start_app(port, child_env(data_dir, model_path), timeout=180)
     yield {"url": f"http://127.0.0.1:{port}/"}
     stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
 
 
 def _edit(ui: Page, elem_id: str, text: str) -> None:

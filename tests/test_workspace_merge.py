@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 
 from assistant.app.store import DraftStore
-from assistant.app.workspace import Workspace, join_dimension_blocks, split_dimension_blocks
+from assistant.app.workspace import (
+    Workspace,
+    join_dimension_blocks,
+    split_dimension_blocks,
+)
 from assistant.core.types import Request, Role
 from assistant.draft.drafter import Drafter
 

@@ -52,6 +52,10 @@ def record(rec: DraftRecord, before: dict[str, str], what: str, group: str, labe
     if (last is not None and group and last.group == group and rec.head == last.n and not rec.redo
             and (not group.startswith("edit:") or now - last.time < EDIT_WINDOW)):
         base = rec.versions[last.parent].texts if last.parent is not None else {}
+        if last.parent is not None and rec.texts == base and last.n == len(rec.versions) - 1:
+            rec.versions.pop()  # typed and typed back: no version
+            rec.head = last.parent
+            return
         last.texts, last.time, last.summary = dict(rec.texts), now, _summary(base, rec.texts, labels)
         return
     v = Version(n=len(rec.versions), time=now, what=what, summary=_summary(before, rec.texts, labels),
