@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from support import CORPUS, ROOT  # noqa: F401 (fixtures below use them)
+from support import CORPUS, ROOT, VECTORS, child_env
 
 
 @pytest.fixture(scope="session")
@@ -28,11 +28,6 @@ def embeddings(model_path):
     from assistant.ingest.embedding_model import load_embeddings
 
     return load_embeddings(Settings(embedding_model=model_path))
-
-
-# The phrase bank's and the prototypes' vectors, kept between test runs like `make run`
-# keeps them in data/cache: the first run embeds them, later ones read them.
-VECTORS = ROOT / ".cache" / "vectors"
 
 
 @pytest.fixture
@@ -72,9 +67,4 @@ def corpus_index(corpus_settings, embeddings):
 
 @pytest.fixture
 def cli_env(settings, model_path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["DUIZHAO_DATA_DIR"] = str(settings.data_dir)
-    env["DUIZHAO_CACHE_DIR"] = str(VECTORS)
-    env["DUIZHAO_EMBEDDING_MODEL"] = model_path
-    env["PYTHONPATH"] = str(ROOT)
-    return env
+    return child_env(settings.data_dir, model_path)

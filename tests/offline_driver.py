@@ -15,9 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from support import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, free_port, start_app, stop_server
 
 
 def run(args: list[str], env: dict, timeout: float = 900) -> dict:
@@ -45,20 +43,19 @@ def main(work: Path) -> dict:
                            str(facts), "--format", "md"], env)
 
     port = free_port()
-    app_env = dict(env, DUIZHAO_PORT=str(port), DUIZHAO_CORPUS_DIR=str(ROOT / "corpus"))
-    log = open(work / "app.log", "w")
-    proc = subprocess.Popen([py, "app.py"], cwd=ROOT, env=app_env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     page = None
     t = time.time()
     try:
-        while time.time() - t < 300 and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    page = {"status": r.status, "body": r.read().decode("utf-8", "replace")}
-                    break
-            except OSError:
-                time.sleep(1)
+        # The environment as it is (the audit hook on PYTHONPATH, no test model): the product
+        # builds and finds what it needs by itself.
+        proc = start_app(port, env, log=work / "app.log", timeout=300)
+    except RuntimeError:
+        proc = None  # it exited or never answered: the report says so, with the log below
+    try:
+        if proc:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                page = {"status": r.status, "body": r.read().decode("utf-8", "replace")}
         report["page"] = {"status": page["status"] if page else None,
                           "has_title": bool(page and "对照" in page["body"]), "s": round(time.time() - t, 1)}
         if page:
@@ -85,12 +82,8 @@ def main(work: Path) -> dict:
             report["ui_draft"] = {"unit": shown["单位"], "problems": str(shown["存在的主要问题"])[:2000],
                                   "saved": len(saved), "s": round(time.time() - t, 1)}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        if proc:
+            stop_server(proc)
     report["app_log"] = (work / "app.log").read_text("utf-8", "replace")[-3000:]
     return report
 

@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from support import CORPUS, free_port
+from support import CORPUS, SIX, free_port, start_server, stop_server
 
 pytestmark = pytest.mark.slow
-
-SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 
 
 def chroma_cli() -> str:
@@ -31,32 +26,11 @@ def chroma_server(tmp_path_factory):
     path = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
-    log = open(path / "server.log", "w")
-    proc = subprocess.Popen([chroma_cli(), "run", "--path", str(path / "db"), "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-    deadline = time.time() + 60
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError((path / "server.log").read_text())
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.time() > deadline:
-            proc.kill()
-            raise RuntimeError("chroma server did not answer its heartbeat")
-        time.sleep(0.3)
+    proc = start_server([chroma_cli(), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                        f"http://127.0.0.1:{port}/api/v2/heartbeat", path / "server.log", env=env, cwd=None,
+                        timeout=60)
     yield {"port": port, "proc": proc, "path": path}
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
+    stop_server(proc, timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,13 @@
 import re
 
 import pytest
+from support import SIX
 
 from assistant.core.types import Request, Role, StructureSource
 from assistant.draft.drafter import Drafter, voice_ok
 from assistant.draft.render import to_markdown, to_text
 from assistant.draft.structure import choose_structure, dimensions_from_notice
 
-SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 FACTS = [
     "干部职工反映院内停车难，早高峰车位不够",
     "3号楼充电桩坏了两个月没有及时修",
@@ -34,7 +34,7 @@ def req(**kw) -> Request:
 @pytest.mark.parametrize("role", [Role.GEREN, Role.BANZI])
 def test_2023_theme_education_gets_the_six_dimensions_for_both_roles(role):
     s = choose_structure(Request(role=role, year=2023, meeting="专题民主生活会"))
-    assert s.dimensions == SIX_2023 and s.source == StructureSource.REGISTRY and not s.guess
+    assert s.dimensions == SIX and s.source == StructureSource.REGISTRY and not s.guess
 
 
 def test_2024_gets_four_and_2025_five_daitou():
@@ -71,7 +71,7 @@ def test_a_year_between_registry_entries_is_voted_from_the_corpus(corpus_index):
     s = choose_structure(Request(role=Role.BANZI, year=2022, meeting="民主生活会"),
                          corpus_materials=corpus_index.materials_list())
     assert s.source == StructureSource.CORPUS and s.guess
-    assert s.dimensions == SIX_2023  # seed 000, 2022年度, same role
+    assert s.dimensions == SIX  # seed 000, 2022年度, same role
 
 
 # --- drafting ----------------------------------------------------------------------
@@ -82,7 +82,7 @@ def problems_of(draft, name):
 
 def test_personal_draft_has_the_structure_facts_in_place_and_one_voice(drafter):
     d = drafter.draft(req())
-    assert [p.name for p in d.problems] == SIX_2023
+    assert [p.name for p in d.problems] == SIX
     text = to_text(d)
     assert "停车难" in problems_of(d, "工作作风") and "充电桩" in problems_of(d, "工作作风")
     assert "中心组学习因出差缺席" in problems_of(d, "理论学习")
@@ -107,7 +107,7 @@ def test_causes_and_measures_answer_what_was_drafted(drafter):
     d = drafter.draft(req())
     assert 3 <= len(d.causes) <= 4
     covered = {name for c in d.causes for name in c.answers}
-    assert covered == set(SIX_2023), "every dimension's problems have a cause"
+    assert covered == set(SIX), "every dimension's problems have a cause"
     assert len(d.measures) == len(d.causes)
     assert [m.answers[0] for m in d.measures] == [c.title for c in d.causes]
     for m in d.measures:  # concrete commitments: how often or by when

@@ -8,6 +8,7 @@ import pytest
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import squash
 
 from assistant.core.types import (
     DimensionDraft,
@@ -45,10 +46,6 @@ TEXT = """2023年度专题民主生活会个人对照检查材料
 　　全角空格开头的一段正文，English words and 3.5% 也要保留。
 （1）手写的三级序号仍是正文。
 """
-
-
-def squash(s: str) -> str:
-    return re.sub(r"\s", "", s)
 
 
 def twips(mm: float) -> int:

@@ -3,6 +3,7 @@ context, and a problem goes under the 方面 a reviewer expects — under every 
 on the real e5 model. The lines here are written for these tests, apart from eval/."""
 
 import pytest
+from support import SIX
 
 from assistant.app.chat import extract_request
 from assistant.core import content
@@ -10,8 +11,6 @@ from assistant.core.types import FactChoice, FactKind, Request, Role
 from assistant.draft.facts import FactReader, read_facts, split_facts
 from assistant.draft.structure import choose_structure
 from assistant.ingest.vectors import shared
-
-SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +39,7 @@ def test_problems_and_context_are_told_apart(reader):
 def test_every_fact_has_a_reason_the_user_can_read(reader, embeddings):
     req = Request(role=Role.GEREN, year=2023, meeting="专题民主生活会",
                   facts=["全年到村里调研只有5次", "学习笔记达到3万字", "分管财务和后勤"])
-    facts = read_facts(req, SIX_2023, shared(embeddings), reader)
+    facts = read_facts(req, SIX, shared(embeddings), reader)
     assert [f.destination for f in facts] == ["problems", "preamble", "context"]
     assert all(f.reason and f.kind_reason for f in facts)
     assert facts[0].dimension == "工作作风" and "工作作风" in facts[0].reason
@@ -78,10 +77,10 @@ def test_the_users_choice_wins(reader, embeddings):
     line = "全年到村里调研只有5次"
     req = Request(role=Role.GEREN, year=2023, meeting="专题民主生活会", facts=[line],
                   choices=[FactChoice(text=line, kind=FactKind.PROBLEM, dimension="担当作为")])
-    fact = read_facts(req, SIX_2023, shared(embeddings), reader)[0]
+    fact = read_facts(req, SIX, shared(embeddings), reader)[0]
     assert fact.dimension == "担当作为" and fact.user_set and fact.reason == "您指定的方面"
     req = req.model_copy(update={"choices": [FactChoice(text=line, kind=FactKind.CONTEXT)]})
-    fact = read_facts(req, SIX_2023, shared(embeddings), reader)[0]
+    fact = read_facts(req, SIX, shared(embeddings), reader)[0]
     assert fact.kind == FactKind.CONTEXT and fact.destination == "context"
 
 

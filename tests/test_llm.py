@@ -1,14 +1,10 @@
 """LLM mode: langchain's fake chat model, and the real OpenAI client against a local HTTP
 server speaking the chat-completions wire format (streaming), including a time-out."""
 
-import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from pydantic import SecretStr
+from support import SIX, llm_stub, ollama_stream, openai_json, openai_stream, task_of
 
 from assistant.core.settings import Settings
 from assistant.core.types import Request, Role
@@ -17,7 +13,6 @@ from assistant.draft.compose_llm import make_chat_model
 from assistant.draft.drafter import Drafter
 from assistant.draft.render import to_text
 
-SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 FACTS = ["干部职工反映院内停车难", "今年有2次理论学习中心组学习因出差缺席"]
 
 
@@ -122,60 +117,28 @@ def test_refusal_falls_back(corpus_index, base_settings):
 
 # --- the real client on the real wire ------------------------------------------------
 
-class Stub(BaseHTTPRequestHandler):
-    delay = 0.0
-    requests: list = []
-    answer = staticmethod(canned)  # what the "model" says to each task
+def answering(answer=canned, delay=0.0):
+    """An OpenAI-compatible model saying answer(task) to each task, after `delay` seconds:
+    streamed in several chunks, as a real server streams, or whole when not asked to stream."""
 
-    def log_message(self, *a):
-        pass
-
-    def do_POST(self):
-        try:
-            self._answer()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (the time-out test): nothing to answer
-
-    def _answer(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-        time.sleep(type(self).delay)
-        task = body["messages"][-1]["content"]
-        answer = type(self).answer(task)
-        self.send_response(200)
+    def reply(request):
+        body = request["body"]
         if body.get("stream"):
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            for i in range(0, len(answer), 7):  # several chunks, as a real server streams
-                chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
-                         "choices": [{"index": 0, "delta": {"content": answer[i:i + 7]}, "finish_reason": None}]}
-                self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
-                self.wfile.flush()
-            end = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
-                   "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-            self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
-        else:
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(json.dumps({"id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
-                                         "choices": [{"index": 0, "message": {"role": "assistant", "content": answer},
-                                                      "finish_reason": "stop"}]}).encode())
+            return openai_stream(answer(task_of(request)), model=body["model"], piece=7, delay=delay)
+        return openai_json(answer(task_of(request)), model=body["model"], delay=delay)
+
+    return reply
 
 
 @pytest.fixture
 def stub():
-    Stub.requests = []
-    Stub.delay = 0.0
-    Stub.answer = staticmethod(canned)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
+    with llm_stub(answering(), protocol="HTTP/1.0") as server:
+        yield server
 
 
 def llm_settings(base, server, timeout=20.0):
     return base.model_copy(update={
-        "llm_base_url": f"http://127.0.0.1:{server.server_port}/v1", "llm_model": "stub-model",
+        "llm_base_url": f"{server.url}/v1", "llm_model": "stub-model",
         "llm_api_key": SecretStr("sk-test-123"), "llm_timeout": timeout})
 
 
@@ -186,10 +149,10 @@ def test_openai_wire_streaming(corpus_index, base_settings, stub):
     d = drafter.draft(req())
     assert "比如，干部职工反映院内停车难" in to_text(d) and not d.notes
     assert len(tokens) > 20  # it arrived in pieces
-    first = Stub.requests[0]
+    first = stub.requests[0]
     assert first["path"] == "/v1/chat/completions" and first["body"]["stream"] is True
     assert first["auth"] == "Bearer sk-test-123" and first["body"]["model"] == "stub-model"
-    problems_req = next(r for r in Stub.requests if "【任务：problems】" in r["body"]["messages"][-1]["content"])
+    problems_req = next(r for r in stub.requests if "【任务：problems】" in r["body"]["messages"][-1]["content"])
     system = problems_req["body"]["messages"][0]["content"]
     assert problems_req["body"]["messages"][0]["role"] == "system" and "以个人口吻" in system
     assert "<<<参考资料" in problems_req["body"]["messages"][-1]["content"]
@@ -207,14 +170,14 @@ def test_the_plan_goes_to_the_model_and_an_invented_case_comes_back_refused(corp
                     "二是廉洁意识有所放松。比如，【待补充：具体事例】。")
         return canned(task)
 
-    Stub.answer = staticmethod(inventing)
+    stub.reply = answering(inventing)
     drafter = Drafter.from_settings(llm_settings(base_settings, stub), corpus_index, use_llm=True)
     d = drafter.draft(req(facts=[*FACTS, progress]))
     text = to_text(d)
     assert "公车私用" not in text and "超标准" not in text
     assert any("廉洁自律" in n and "离线" in n and "事例不是您提供的事实" in n for n in d.notes)
     assert [p.name for p in d.problems] == SIX and all(p.items for p in d.problems)
-    theory = next(r["body"]["messages"][-1]["content"] for r in Stub.requests
+    theory = next(r["body"]["messages"][-1]["content"] for r in stub.requests
                   if "【任务：problems】" in r["body"]["messages"][-1]["content"] and "“理论学习”" in r["body"]["messages"][-1]["content"])
     assert "今年有2次理论学习中心组学习因出差缺席" in theory.split("不要把成效写成问题")[0]  # its fact, under its 方面
     assert progress in theory.split("不要把成效写成问题")[1]  # and the progress, as what must not be a problem
@@ -222,7 +185,7 @@ def test_the_plan_goes_to_the_model_and_an_invented_case_comes_back_refused(corp
 
 
 def test_endpoint_timeout_falls_back_and_keeps_the_draft(corpus_index, base_settings, stub):
-    Stub.delay = 3.0
+    stub.reply = answering(delay=3.0)
     settings = llm_settings(base_settings, stub, timeout=0.5)
     d = Drafter.from_settings(settings, corpus_index, use_llm=True).draft(req())
     assert all(p.items for p in d.problems) and d.causes and d.measures
@@ -289,44 +252,18 @@ def test_llm_revision_failure_leaves_the_document_as_it_was(corpus_index, base_s
 
 # --- Ollama's native API, and the settings page's connection test ----------------------
 
-class OllamaStub(BaseHTTPRequestHandler):
-    requests: list = []
-
-    def log_message(self, *a):
-        pass
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"path": self.path, "body": body})
-        answer = canned(body["messages"][-1]["content"])
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-ndjson")
-        self.end_headers()
-        for i in range(0, len(answer), 9):
-            line = {"model": body["model"], "created_at": "2026-01-01T00:00:00Z",
-                    "message": {"role": "assistant", "content": answer[i:i + 9]}, "done": False}
-            self.wfile.write((json.dumps(line, ensure_ascii=False) + "\n").encode())
-        end = {"model": body["model"], "created_at": "2026-01-01T00:00:00Z",
-               "message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop",
-               "total_duration": 1, "load_duration": 1, "prompt_eval_count": 1, "prompt_eval_duration": 1,
-               "eval_count": 1, "eval_duration": 1}
-        self.wfile.write((json.dumps(end) + "\n").encode())
-
-
 def test_ollama_native_api(corpus_index, base_settings):
-    OllamaStub.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), OllamaStub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    def ollama(request):
+        return ollama_stream(canned(task_of(request)), model=request["body"]["model"], piece=9)
+
+    with llm_stub(ollama, protocol="HTTP/1.0") as server:
         settings = base_settings.model_copy(update={
-            "llm_provider": "ollama", "llm_base_url": f"http://127.0.0.1:{server.server_port}",
+            "llm_provider": "ollama", "llm_base_url": server.url,
             "llm_model": "qwen2.5:7b", "llm_timeout": 20.0})
         d = Drafter.from_settings(settings, corpus_index, use_llm=True).draft(req())
-    finally:
-        server.shutdown()
     assert not d.notes and "比如，干部职工反映院内停车难" in to_text(d)
-    assert {r["path"] for r in OllamaStub.requests} == {"/api/chat"}
-    assert OllamaStub.requests[0]["body"]["model"] == "qwen2.5:7b"
+    assert {r["path"] for r in server.requests} == {"/api/chat"}
+    assert server.requests[0]["body"]["model"] == "qwen2.5:7b"
 
 
 def test_settings_connection_test_reports_without_the_key(corpus_index, base_settings, stub, tmp_path):
@@ -334,7 +271,7 @@ def test_settings_connection_test_reports_without_the_key(corpus_index, base_set
     from assistant.app.workspace import Workspace
 
     ws = Workspace(base_settings, Drafter(base_settings, corpus_index), DraftStore(tmp_path / "d"))
-    ok = ws.test_llm({"provider": "openai", "base_url": f"http://127.0.0.1:{stub.server_port}/v1",
+    ok = ws.test_llm({"provider": "openai", "base_url": f"{stub.url}/v1",
                       "model": "m", "api_key": "sk-secret-987", "timeout": 10})
     assert ok.startswith("连接成功")
     bad = ws.test_llm({"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m",

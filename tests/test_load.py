@@ -23,11 +23,11 @@ from docx import Document
 from docx.oxml import parse_xml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import CORPUS
 
 from assistant.core.errors import InputError
 from assistant.ingest.load import LoadedText, load_bytes, load_file
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 SHORT = "（一）在理论学习方面。学习不够深入系统，存在以干代学的现象。"  # 30 characters

@@ -1,28 +1,19 @@
 """The structure parser on the five real materials and on the shapes real materials take."""
 
-import re
-from pathlib import Path
-
 import pytest
+from support import CORPUS, SIX, squash
 
 from assistant.core.types import Role, SectionKind
 from assistant.ingest.parse import parse_material
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-SIX_2023 = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
-
 # From ../shared/domain.md, "Dimension sets seen".
 SEEDS = {
-    "2022_班子_民主生活会_区机关事务中心.txt": (2022, Role.BANZI, SIX_2023),
-    "2023_班子_主题教育专题民主生活会_机关事务.txt": (2023, Role.BANZI, SIX_2023),
-    "2023_个人_主题教育专题民主生活会_机关党支部书记.txt": (2023, Role.GEREN, SIX_2023),
+    "2022_班子_民主生活会_区机关事务中心.txt": (2022, Role.BANZI, SIX),
+    "2023_班子_主题教育专题民主生活会_机关事务.txt": (2023, Role.BANZI, SIX),
+    "2023_个人_主题教育专题民主生活会_机关党支部书记.txt": (2023, Role.GEREN, SIX),
     "2022_班子_民主生活会_市局管理处.txt": (2022, Role.BANZI, ["政治定力", "组织原则", "履行主职主业", "作风和廉洁自律"]),
     "2016_班子_民主生活会_环保局.txt": (2016, Role.BANZI, ["理想信念", "纪律规矩", "作风建设", "担当作为", "组织生活", "从严治党"]),
 }
-
-
-def squash(s: str) -> str:
-    return re.sub(r"\s", "", s)
 
 
 @pytest.mark.parametrize("name", sorted(SEEDS))

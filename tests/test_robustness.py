@@ -16,16 +16,12 @@ import random
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -33,15 +29,24 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from pydantic import SecretStr
-from support import CORPUS, ROOT, free_port
+from support import (
+    CORPUS,
+    ROOT,
+    SIX,
+    Reply,
+    child_env,
+    free_port,
+    llm_stub,
+    openai_stream,
+    squash,
+    sse_chunk,
+    start_app,
+    stop_server,
+    task_of,
+)
 
-SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 FIVE_2025 = ["带头强化政治忠诚、提高政治能力", "带头固本培元、增强党性", "带头敬畏人民、敬畏组织、敬畏法纪",
              "带头干事创业、担当作为", "带头坚决扛起管党治党责任"]
-
-
-def squash(s: str) -> str:
-    return re.sub(r"\s", "", s)
 
 
 class Timeout(Exception):
@@ -64,38 +69,6 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
-def child_env(data_dir: Path, model_path: str, **extra) -> dict[str, str]:
-    return dict(os.environ, DUIZHAO_DATA_DIR=str(data_dir), DUIZHAO_EMBEDDING_MODEL=model_path,
-                DUIZHAO_CACHE_DIR=str(ROOT / ".cache" / "vectors"),
-                PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", **extra)
-
-
-def start_app(data_dir: Path, model_path: str, port: int) -> subprocess.Popen:
-    env = child_env(data_dir, model_path, DUIZHAO_PORT=str(port), DUIZHAO_CORPUS_DIR=str(CORPUS))
-    log = open(data_dir.parent / f"app-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 400
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError((data_dir.parent / f"app-{port}.log").read_text())
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=3)
-            return proc
-        except OSError:
-            time.sleep(1)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 # ============================================================ many users at once
 
 # Two-character place names: none is part of another's unit or fact, none is a phrase the
@@ -116,7 +89,7 @@ def test_twenty_users_draft_at_once_and_nothing_is_mixed_up(tmp_path, model_path
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     port = free_port()
-    proc = start_app(data_dir, model_path, port)
+    proc = start_app(port, child_env(data_dir, model_path))
     url = f"http://127.0.0.1:{port}/"
     try:
         probe = Client(url, verbose=False, analytics_enabled=False)
@@ -142,7 +115,7 @@ def test_twenty_users_draft_at_once_and_nothing_is_mixed_up(tmp_path, model_path
             sessions = list(pool.map(session, range(20)))
         wall = time.time() - t0
     finally:
-        stop(proc)
+        stop_server(proc)
 
     units = [s["unit"] for s in sessions]
     facts = [s["fact"] for s in sessions]
@@ -330,62 +303,17 @@ def test_store_list_ignores_a_temporary_file_left_by_a_crash(tmp_path):
 
 # ============================================================ LLM endpoint drops the connection
 
-def _sse(content: str | None, finish: str | None = None) -> bytes:
-    delta = {"content": content} if content is not None else {}
-    chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "stub",
-             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-    return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode()
-
-
-class Dropping(BaseHTTPRequestHandler):
-    """Streams three chunks of an answer, then closes the socket mid-answer."""
-
-    protocol_version = "HTTP/1.1"  # chunked, as vLLM, Ollama and nginx stream
-    chunked = True
-    requests: list = []
-
-    def log_message(self, *a):
-        pass
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append(body)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        if self.chunked:
-            self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        for i in range(3):
-            data = _sse(f"半截回答{i}")
-            if self.chunked:
-                data = f"{len(data):x}\r\n".encode() + data + b"\r\n"
-            self.wfile.write(data)
-            self.wfile.flush()
-            time.sleep(0.02)
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.close_connection = True
-
-
-class ClosingAfterChunks(Dropping):
-    """HTTP/1.0 style: the body ends when the connection closes, so a cut looks like an end."""
-
-    protocol_version = "HTTP/1.0"
-    chunked = False
-
-
-def _serve(handler):
-    handler.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def dropping(protocol: str):
+    """An endpoint that streams three chunks of an answer, then closes the socket mid-answer:
+    chunked on HTTP/1.1, as vLLM, Ollama and nginx stream; on HTTP/1.0 the body ends when the
+    connection closes, so a cut looks like an end."""
+    return llm_stub(lambda request: Reply([sse_chunk(f"半截回答{i}") for i in range(3)], pause=0.02, drop=True),
+                    protocol=protocol)
 
 
 def _llm(settings, server, key="sk-test-drop"):
     return settings.model_copy(update={
-        "llm_base_url": f"http://127.0.0.1:{server.server_port}/v1", "llm_model": "stub-model",
+        "llm_base_url": f"{server.url}/v1", "llm_model": "stub-model",
         "llm_api_key": SecretStr(key), "llm_timeout": 10.0})
 
 
@@ -400,12 +328,9 @@ def test_llm_connection_dropped_mid_stream_falls_back_offline_with_a_note(corpus
     from assistant.draft.drafter import Drafter
     from assistant.draft.render import to_text
 
-    server = _serve(Dropping)
-    try:
+    with dropping("HTTP/1.1") as server:
         d = Drafter.from_settings(_llm(corpus_settings, server), corpus_index, use_llm=True).draft(_request())
-    finally:
-        server.shutdown()
-    assert len(Dropping.requests) >= 1 + len(SIX) + 2  # every section tried the endpoint
+    assert len(server.requests) >= 1 + len(SIX) + 2  # every section tried the endpoint
     assert [p.name for p in d.problems] == SIX and all(p.items for p in d.problems)
     assert d.preamble.text and d.causes and d.measures
     assert "半截回答" not in to_text(d)
@@ -416,11 +341,8 @@ def test_llm_connection_dropped_mid_stream_falls_back_offline_with_a_note(corpus
 def test_llm_stream_cut_without_finish_reason_is_not_taken_as_complete(corpus_index, corpus_settings):
     from assistant.draft.drafter import Drafter
 
-    server = _serve(ClosingAfterChunks)
-    try:
+    with dropping("HTTP/1.0") as server:
         d = Drafter.from_settings(_llm(corpus_settings, server), corpus_index, use_llm=True).draft(_request())
-    finally:
-        server.shutdown()
     assert "半截回答" not in d.preamble.text
     assert any("前言" in n for n in d.notes)
 
@@ -635,36 +557,18 @@ INJECTED_MATERIAL = f"""2023年主题教育专题民主生活会个人对照检�
 """
 
 
-class Recording(BaseHTTPRequestHandler):
-    """A well-behaved OpenAI-wire endpoint that records every request it gets."""
-
-    protocol_version = "HTTP/1.1"
-    requests: list = []
-
-    def log_message(self, *a):
-        pass
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"auth": self.headers.get("Authorization"), "body": body,
-                                    "raw": json.dumps(body, ensure_ascii=False)})
-        answer = self._answer(body["messages"][-1]["content"])
-        payload = _sse(answer) + _sse(None, "stop") + b"data: [DONE]\n\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    @staticmethod
-    def _answer(task: str) -> str:
-        if "【任务：preamble】" in task:
-            return "根据通知要求，我认真开展学习研讨。现作个人对照检查如下。"
-        if "【任务：problems】" in task:
-            return "一是要求不够严。比如，【待补充：具体事例】。\n二是用力不够。比如，【待补充：具体事例】。"
-        if "【任务：causes】" in task:
-            return "（一）理论学习有所放松。各方面的问题，根源在此。\n（二）宗旨意识有所淡化。根源在此。"
-        return "（一）强化理论武装。每月自学不少于8小时。\n（二）践行宗旨意识。每季度走访基层2次。"
+def well_behaved(request: dict) -> Reply:
+    """A well-behaved OpenAI-wire endpoint's answer, whole, with a Content-Length."""
+    task = task_of(request)
+    if "【任务：preamble】" in task:
+        answer = "根据通知要求，我认真开展学习研讨。现作个人对照检查如下。"
+    elif "【任务：problems】" in task:
+        answer = "一是要求不够严。比如，【待补充：具体事例】。\n二是用力不够。比如，【待补充：具体事例】。"
+    elif "【任务：causes】" in task:
+        answer = "（一）理论学习有所放松。各方面的问题，根源在此。\n（二）宗旨意识有所淡化。根源在此。"
+    else:
+        answer = "（一）强化理论武装。每月自学不少于8小时。\n（二）践行宗旨意识。每季度走访基层2次。"
+    return openai_stream(answer, whole=True)
 
 
 def test_injected_material_never_reaches_the_model_and_the_key_never_leaves(tmp_path, embeddings, model_path):
@@ -684,17 +588,14 @@ def test_injected_material_never_reaches_the_model_and_the_key_never_leaves(tmp_
         base = Settings(data_dir=tmp_path / name, embedding_model=model_path)
         index = Index(base, embeddings=embeddings)
         assert all(not getattr(r, "message", "") for r in ingest_paths([CORPUS, *extra], index))
-        server = _serve(Recording)
-        try:
+        with llm_stub(well_behaved) as server:  # records every request it gets
             settings = _llm(base, server, key=key)
             drafter = Drafter.from_settings(settings, index, use_llm=True)
             ws = Workspace(settings, drafter, DraftStore(settings.drafts_dir))
             record = ws.new_record("owner_" + secrets.token_hex(8))
             for _ in ws.draft(record, _request()):
                 pass
-        finally:
-            server.shutdown()
-        return list(Recording.requests), settings
+        return list(server.requests), settings
 
     clean, _ = run("clean", [])
     injected, settings = run("injected", [upload.parent])
@@ -738,10 +639,7 @@ def test_saved_api_key_is_not_sent_to_a_url_the_caller_chooses(tmp_path):
         "enabled": True, "provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m",
         "api_key": key, "timeout": 5}), "utf-8")
     ui = UI(settings, Workspace(settings, None, DraftStore(settings.drafts_dir)))
-    other = _serve(Recording)  # "someone else's" endpoint
-    try:
-        ui.on_test_llm("openai", f"http://127.0.0.1:{other.server_port}/v1", "m", "", 5)
-    finally:
-        other.shutdown()
-    assert Recording.requests, "the connection test did not reach the given URL"
-    assert all(key not in (r["auth"] or "") for r in Recording.requests)
+    with llm_stub(well_behaved) as other:  # "someone else's" endpoint
+        ui.on_test_llm("openai", f"{other.url}/v1", "m", "", 5)
+    assert other.requests, "the connection test did not reach the given URL"
+    assert all(key not in (r["auth"] or "") for r in other.requests)

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from docx import Document
-from support import ROOT, free_port
+from support import ROOT, SIX, child_env, free_port, start_app, stop_server
 
 pytestmark = pytest.mark.slow  # a real server and a real browser
 
@@ -26,39 +23,17 @@ playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 SHOTS = ROOT / "docs" / "screenshots"
-
-
-def start_server(data_dir: Path, model_path: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, DUIZHAO_DATA_DIR=str(data_dir), DUIZHAO_PORT=str(port),
-               DUIZHAO_CACHE_DIR=str(ROOT / ".cache" / "vectors"),
-               DUIZHAO_EMBEDDING_MODEL=model_path, DUIZHAO_CORPUS_DIR=str(ROOT / "corpus"),
-               PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read())
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return proc
-        except OSError:
-            time.sleep(1)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, model_path):
     data_dir = tmp_path_factory.mktemp("ui-data")
     port = free_port()
-    proc = start_server(data_dir, model_path, port)
+    proc = start_app(port, child_env(data_dir, model_path), timeout=180)
     info = {"url": f"http://127.0.0.1:{port}/", "data_dir": data_dir, "port": port, "proc": proc}
     yield info
-    info["proc"].terminate()
-    info["proc"].wait(timeout=30)
+    stop_server(info["proc"])
 
 
 @pytest.fixture(scope="module")
@@ -216,9 +191,8 @@ def test_server_restart_brings_the_work_back(server, browser, model_path):
     ui.page.locator("#btn-send").click()
     ui.wait_text("sec-measures", "（三）")
     before = ui.text("sec-problems")
-    server["proc"].terminate()
-    server["proc"].wait(timeout=30)
-    server["proc"] = start_server(server["data_dir"], model_path, server["port"])
+    stop_server(server["proc"])
+    server["proc"] = start_app(server["port"], child_env(server["data_dir"], model_path), timeout=180)
     ui.open()
     assert ui.text("sec-problems") == before
     assert "带头" in before
