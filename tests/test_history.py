@@ -205,3 +205,18 @@ def test_typing_a_change_and_typing_it_back_leaves_no_version(ws):
     ws.edit(OWNER, rec.id, "preamble", "前言第一句。前言第二句。多打的")
     rec = ws.edit(OWNER, rec.id, "preamble", "前言第一句。前言第二句。")
     assert [v.what for v in rec.versions] == ["起草"] and rec.head == 0
+
+
+def test_an_older_screen_sent_back_while_a_draft_streams_keeps_the_newer_blocks(ws):
+    import time
+
+    rec = _drafted(ws)
+    three = "（一）理论学习方面\n一是学习不深。\n\n（二）工作作风方面\n一是调研少。\n\n（三）廉洁自律方面\n一是用车不规范。"
+    ws.edit(OWNER, rec.id, "problems", three)
+    ws._streamed[rec.id] = time.time()  # a draft is writing its 方面 now
+    # the page echoes the state it showed after the first 方面: nothing is lost
+    ws.edit(OWNER, rec.id, "problems", "（一）理论学习方面\n一是学习不深。")
+    assert ws.store.load(OWNER, rec.id).texts["problems"] == three
+    # the user edited the first 方面 on that older screen: the edit and the later 方面 both stay
+    ws.edit(OWNER, rec.id, "problems", "（一）理论学习方面\n一是学习不深，我改的。")
+    assert ws.store.load(OWNER, rec.id).texts["problems"] == three.replace("学习不深。", "学习不深，我改的。")

@@ -53,6 +53,17 @@ def put_dimension(texts: dict[str, str], draft, d: int, *, fresh: bool = False) 
     texts["problems"] = join_dimension_blocks(head, blocks)
 
 
+def merge_screen_blocks(screen: str, saved: str) -> str:
+    """The problems text as a page showed it while 方面 were still being written, merged with
+    what is saved: the page's blocks as they are (the user's edits), then the saved blocks it
+    had not received yet."""
+    head, shown = split_dimension_blocks(screen)
+    _, kept = split_dimension_blocks(saved)
+    if len(shown) >= len(kept):
+        return screen
+    return join_dimension_blocks(head, shown + kept[len(shown):])
+
+
 def header_line(record: DraftRecord) -> str:
     """A personal material names its writer under the title; a 班子 one has the unit in it."""
     from assistant.export.docx import DocHeader

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from assistant.app.document import (  # noqa: F401 (re-exported for callers of t
     as_markdown,
     header_line,
     join_dimension_blocks,
+    merge_screen_blocks,
     put_dimension,
     split_dimension_blocks,
     split_document,
@@ -39,6 +41,8 @@ from assistant.draft.render import section_text, section_titles
 from assistant.draft.structure import choose_structure, default_year, load_registry
 
 LOG = get_logger("workspace")
+# How long after a draft last wrote a 方面 the page may still send back an older state of the box.
+STREAM_ECHO = 60.0
 
 PROGRESS_TARGET = "成效（写进前言或整改情况，不作为问题）"
 CONTEXT_TARGET = "背景（不写成事例）"
@@ -48,6 +52,7 @@ class Workspace:
         self.offline = drafter
         self.drafter = drafter
         self.store = store
+        self._streamed: dict[str, float] = {}  # record id -> when a draft last wrote a 方面 into it
 
     # --- LLM mode -------------------------------------------------------------------
     def _llm_settings(self, data: dict) -> Settings:
@@ -227,6 +232,7 @@ class Workspace:
                 self._say(record, "assistant", msg)
             elif d is not None:  # only this 方面: the user may be editing the ones before it
                 put = functools.partial(put_dimension, draft=ev.draft, d=d, fresh=d == 0)
+                self._streamed[record.id] = time.time()
                 msg = _progress(ev.key, ev.draft)
             else:
                 if ev.key in SECTION_LABELS:
@@ -256,10 +262,15 @@ class Workspace:
         """The user's edit of one section, applied to the newest saved version."""
 
         def change(record: DraftRecord):
-            if record.draft is None or record.texts.get(key) == text:
+            new = text
+            if key == "problems" and time.time() - self._streamed.get(draft_id, 0.0) < STREAM_ECHO:
+                # The page sends back each streamed state of the box; one with fewer 方面 than
+                # saved is an older screen: its blocks count, the newer 方面 are kept.
+                new = merge_screen_blocks(text, record.texts.get(key, ""))
+            if record.draft is None or record.texts.get(key) == new:
                 return False
             before = dict(record.texts)
-            record.texts[key] = text
+            record.texts[key] = new
             history.record(record, before, "编辑", f"edit:{key}", SECTION_LABELS)
 
         return self.store.update(owner, draft_id, change)
