@@ -3,22 +3,13 @@ misspelt one is an error when the file is loaded, not a rule that silently does 
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from assistant.core.content import NamedPattern, Schema, load
+from assistant.core.schemas import Regex
 from assistant.core.types import Role, SectionKind, Severity
-
-
-def _regex(v: str) -> str:
-    re.compile(v)
-    return v
-
-
-Regex = Annotated[str, AfterValidator(_regex)]
 
 # Every rule id the checks report: each must have a severity and a name in `rules`.
 REPORTED = (
