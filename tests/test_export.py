@@ -195,9 +195,9 @@ def test_text_without_a_title_line_starts_with_body(tmp_path):
     assert squash("".join(p.text for p in doc.paragraphs)) == squash(text)
 
 
-def test_rendered_draft_exports_exactly(tmp_path):
-    draft = Draft(
-        request=Request(),
+def _small_draft(request: Request, closing: str = "") -> Draft:
+    return Draft(
+        request=request,
         structure=Structure(dimensions=["理论学习"], source=StructureSource.USER, reason="测试"),
         title="2025年度民主生活会个人对照检查材料",
         preamble=Paragraph(text="根据通知要求，现作个人对照检查。"),
@@ -205,8 +205,12 @@ def test_rendered_draft_exports_exactly(tmp_path):
                                  items=[Paragraph(marker="一是", text="学习不深。比如，2025年只发言1次。")])],
         causes=[Paragraph(title="理论学习不够自觉", text="满足于读过、学过。")],
         measures=[Paragraph(title="强化理论学习", text="每周自学4小时以上。")],
+        closing=closing,
     )
-    text = to_text(draft)
+
+
+def test_rendered_draft_exports_exactly(tmp_path):
+    text = to_text(_small_draft(Request()))
     doc = docx.Document(str(export_docx(text, tmp_path / "d.docx")))
     assert squash("".join(p.text for p in doc.paragraphs)) == squash(text)
     measure = paragraph_by_start(doc, "（一）强化理论学习")
@@ -235,3 +239,45 @@ def test_any_text_keeps_every_character(lines):
     text = "\n".join(lines)
     doc = build_document(text)
     assert squash("".join(p.text for p in doc.paragraphs)) == squash(text)
+
+
+def _record_with_edits():
+    from assistant.app.store import DraftRecord
+    from assistant.draft.render import section_text
+
+    draft = _small_draft(Request(role="个人", unit="县教育局", post="办公室主任", name="李四"),
+                         closing="以上对照检查，恳请同志们批评指正。")
+    texts = {k: section_text(draft, k) for k in ("preamble", "problems", "causes", "measures")}
+    # The writer's own preamble: its second paragraph happens to open with "一、".
+    texts["preamble"] = "根据通知要求，现作个人对照检查。\n\n一、今年以来我主要做了三件事，现汇报如下。"
+    return DraftRecord(owner="owner_exportexport", request=draft.request, draft=draft, texts=texts)
+
+
+def test_saved_draft_exports_from_its_parts_not_from_guessing(tmp_path):
+    """A paragraph the writer typed is body text wherever it starts; the part headings are
+    the draft's own, and the writer's line sits under the title."""
+    from assistant.app import service
+    from assistant.app.document import outline
+    from assistant.export.outline import to_markdown
+
+    record = _record_with_edits()
+    doc = docx.Document(str(service.export(outline(record), tmp_path / "m.docx", "docx")))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[1] == "县教育局办公室主任　李四"
+    mine = paragraph_by_start(doc, "一、今年以来")
+    assert ppr(mine, "w:outlineLvl") is None and run_font(mine.runs[0])["eastAsia"] == "仿宋_GB2312"
+    part = paragraph_by_start(doc, "一、存在的主要问题")
+    assert ppr(part, "w:outlineLvl").get(qn("w:val")) == "0"
+    assert texts[-1] == "以上对照检查，恳请同志们批评指正。"
+    md = to_markdown(outline(record, byline=False))
+    assert "\n一、今年以来" in md and "## 一、存在的主要问题" in md and "### （一）在理论学习方面" in md
+
+
+def test_export_refuses_an_unknown_format_in_chinese(tmp_path):
+    from assistant.app import service
+    from assistant.app.document import outline
+    from assistant.core.errors import InputError
+
+    with pytest.raises(InputError, match="不支持的导出格式"):
+        service.export(outline(_record_with_edits()), tmp_path / "x.pdf", "pdf")
+    assert not (tmp_path / "x.pdf").exists()

@@ -220,3 +220,29 @@ def test_an_older_screen_sent_back_while_a_draft_streams_keeps_the_newer_blocks(
     # the user edited the first 方面 on that older screen: the edit and the later 方面 both stay
     ws.edit(OWNER, rec.id, "problems", "（一）理论学习方面\n一是学习不深，我改的。")
     assert ws.store.load(OWNER, rec.id).texts["problems"] == three.replace("学习不深。", "学习不深，我改的。")
+
+
+def test_delete_shows_what_it_removed_keeps_headings_and_is_one_undo_away(ws):
+    rec = _drafted(ws)
+    ws.edit(OWNER, rec.id, "problems", "（一）理论学习方面\n一是学习不深。比如，多数时候听汇报。\n二是多数时候听汇报。")
+    rec = ws.store.load(OWNER, rec.id)
+    before = dict(rec.texts)
+    *_, (rec, reply) = ws.chat(rec, "删掉 多数时候听汇报")
+    assert "已删去 2 处" in reply and "〔存在的主要问题〕比如，多数时候听汇报。" in reply and "撤销" in reply
+    saved = ws.store.load(OWNER, rec.id)
+    assert saved.texts["problems"] == "（一）理论学习方面\n一是学习不深。"  # 一是 kept, the empty 二是 gone
+    *_, (rec, reply) = ws.chat(saved, "删掉 理论学习")
+    assert "没有删除" in reply and ws.store.load(OWNER, rec.id).texts["problems"].startswith("（一）理论学习方面")
+    ws.undo(OWNER, rec.id)
+    assert ws.store.load(OWNER, rec.id).texts == before
+
+
+def test_delete_from_a_stale_copy_keeps_an_edit_saved_meanwhile(ws):
+    rec = _drafted(ws)
+    stale = ws.store.load(OWNER, rec.id)  # what the chat handler loaded
+    ws.edit(OWNER, rec.id, "measures", "一是加强学习。二是我刚刚补写的措施。")
+    ws.delete(stale, "前言第二句")
+    saved = ws.store.load(OWNER, rec.id)
+    assert saved.texts["preamble"] == "前言第一句。"
+    assert saved.texts["measures"] == "一是加强学习。二是我刚刚补写的措施。"
+    assert stale.texts["measures"] == saved.texts["measures"]  # the screen shows it too

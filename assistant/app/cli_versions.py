@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from assistant.app.cli_common import load_settings
 from assistant.app.store import DraftRecord, DraftStore
 from assistant.app.workspace import SECTION_LABELS, Workspace
-from assistant.core.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="草稿的历史版本：列出、查看、比较、恢复")
 err = Console(stderr=True)
@@ -18,7 +18,7 @@ ORDER = ["preamble", "rectification", "problems", "causes", "measures"]
 
 
 def _workspace() -> Workspace:
-    settings = Settings()
+    settings = load_settings()
     return Workspace(settings, None, DraftStore(settings.drafts_dir))
 
 

@@ -1,6 +1,6 @@
 """The document as the user sees it: the texts of its parts, the 方面 blocks inside the
-problems, the whole material as one text, and a whole material (edited in Word/WPS) split
-back into its parts."""
+problems, the whole material as one outline, and a whole material (edited in Word/WPS)
+split back into its parts."""
 
 from __future__ import annotations
 
@@ -8,8 +8,15 @@ import re
 
 from assistant.app.store import DraftRecord
 from assistant.core.errors import InputError
-from assistant.core.text import PART_HEAD, SUB_HEAD
-from assistant.core.types import Role
+from assistant.core.text import (
+    PART_HEAD,
+    SENTENCE,
+    SUB_HEAD,
+    is_heading_line,
+    marker_end,
+)
+from assistant.core.types import Outline, Role
+from assistant.export.outline import build
 
 SECTION_LABELS = {
     "preamble": "前言",
@@ -62,6 +69,36 @@ def merge_screen_blocks(screen: str, saved: str) -> str:
     if len(shown) >= len(kept):
         return screen
     return join_dimension_blocks(head, shown + kept[len(shown):])
+
+
+class Removal:
+    """What "删掉…" took out of one part's text, and the headings it left alone."""
+
+    def __init__(self) -> None:
+        self.removed: list[str] = []
+        self.headings: list[str] = []
+
+
+def remove_sentences(text: str, snippet: str, found: Removal) -> str:
+    """The text without the sentences that hold `snippet`. A heading is never removed (the
+    方面 stays; the user deletes a whole 方面 by hand), and an item's marker ("一是", "（二）")
+    stays with what is left of its line; a line left empty goes."""
+    out = []
+    for line in text.split("\n"):
+        if snippet not in line:
+            out.append(line)
+            continue
+        if is_heading_line(line):
+            found.headings.append(line.strip())
+            out.append(line)
+            continue
+        start = marker_end(line)
+        rest = []
+        for m in SENTENCE.finditer(line[start:]):
+            (found.removed if snippet in m.group(0) else rest).append(m.group(0).strip())
+        if "".join(rest).strip():
+            out.append(line[:start] + "".join(rest))
+    return "\n".join(out)
 
 
 def header_line(record: DraftRecord) -> str:
@@ -117,16 +154,14 @@ def split_document(text: str, record: DraftRecord) -> dict[str, str]:
     return out
 
 
-def as_markdown(text: str) -> str:
-    lines = text.split("\n")
-    out = []
-    for n, line in enumerate(lines):
-        if n == 0:
-            out.append(f"# {line}")
-        elif PART_HEAD.match(line):
-            out.append(f"## {line}")
-        elif SUB_HEAD.match(line) and re.fullmatch(r"[^。]{0,40}", SUB_HEAD.sub("", line)):
-            out.append(f"### {line}")
-        else:
-            out.append(line)
-    return "\n".join(out)
+def outline(record: DraftRecord, *, byline: bool = True) -> Outline | None:
+    """The material as it goes out: the draft's title and part headings, the user's text of
+    each part, the closing; None before there is a draft."""
+    from assistant.draft.render import section_titles
+
+    draft = record.draft
+    if draft is None:
+        return None
+    parts = [("", record.texts.get("preamble", ""))]
+    parts += [(heading, record.texts.get(key, "")) for key, heading in section_titles(draft)]
+    return build(draft.title, parts, byline=header_line(record) if byline else "", closing=draft.closing)

@@ -42,6 +42,13 @@ class LLMConfig(BaseModel):
         return {"provider": self.provider, "base_url": self.base_url, "model": self.model,
                 "api_key": self.api_key.get_secret_value(), "timeout": self.timeout}
 
+    def apply_to(self, settings: Settings) -> Settings:
+        """`settings` with this endpoint as its llm_* values (what Drafter.from_settings and
+        make_chat_model read)."""
+        return settings.model_copy(update={
+            "llm_provider": self.provider, "llm_base_url": self.base_url, "llm_model": self.model,
+            "llm_api_key": self.api_key, "llm_timeout": self.timeout})
+
 
 def settings_file(settings: Settings) -> Path:
     return settings.data_dir / FILE_NAME
@@ -56,7 +63,8 @@ def read_saved(settings: Settings) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _from_file(data: dict) -> LLMConfig:
+def from_dict(data: dict) -> LLMConfig:
+    """The settings as the page (or the saved file) gives them, loosely typed."""
     def text(key: str) -> str:
         value = data.get(key)
         return value.strip() if isinstance(value, str) else ""
@@ -72,7 +80,7 @@ def _from_file(data: dict) -> LLMConfig:
 
 def effective(settings: Settings) -> LLMConfig:
     """The LLM settings in force: the saved file, overridden field by field by DUIZHAO_LLM_*."""
-    config = _from_file(read_saved(settings))
+    config = from_dict(read_saved(settings))
     overrides = settings.llm_overrides()
     update = {field.removeprefix("llm_"): value for field, value in overrides.items()}
     # The saved key goes only to the saved address: an address from the environment gets
@@ -83,11 +91,8 @@ def effective(settings: Settings) -> LLMConfig:
 
 
 def effective_settings(settings: Settings) -> Settings:
-    """`settings` with the effective llm_* values, for Drafter.from_settings (the command line)."""
-    config = effective(settings)
-    return settings.model_copy(update={
-        "llm_provider": config.provider, "llm_base_url": config.base_url, "llm_model": config.model,
-        "llm_api_key": config.api_key, "llm_timeout": config.timeout})
+    """`settings` with the LLM endpoint in force (the command line, app/service.py)."""
+    return effective(settings).apply_to(settings)
 
 
 def caller_is_local(client) -> bool:

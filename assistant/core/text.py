@@ -60,6 +60,23 @@ def marker(line: str, styles: tuple[str, ...] | None = None) -> tuple[str, int] 
     return None
 
 
+def marker_end(line: str, styles: tuple[str, ...] | None = None) -> int:
+    """Where the line's leading numbering marker ends; 0 without one."""
+    for style in styles or MARKERS:
+        m = MARKERS[style].match(line)
+        if m:
+            return m.end()
+    return 0
+
+
+def is_heading_line(line: str) -> bool:
+    """A line that is all heading: "一、存在的主要问题", "（一）在理论学习方面"; not a run-on
+    "（一）理想信念有所松懈。…" whose text follows on the same line."""
+    line = line.strip()
+    head = PART_HEAD.match(line) or SUB_HEAD.match(line)
+    return bool(head) and len(line) - head.end() <= 40 and "。" not in line[head.end():]
+
+
 def strip_marker(line: str, styles: tuple[str, ...] | None = None) -> str:
     """The line without its leading numbering marker (one marker, of the given styles)."""
     for style in styles or MARKERS:

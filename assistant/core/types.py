@@ -228,6 +228,31 @@ def dimension_of(key: str) -> int | None:
     return None
 
 
+# --- the material as it goes out -----------------------------------------------------
+
+
+class OutlineLine(_Node):
+    """One paragraph of the material. `level` is what it is in the layout: 0 body, 1 a part
+    heading ("一、存在的主要问题"), 2 a second-level heading ("（一）…", its text may run on)."""
+
+    text: str
+    level: int = Field(0, ge=0, le=2)
+
+
+class Outline(_Node):
+    """The material as export writes it: title, the writer's line, then blocks of lines
+    (a block is what a blank line separates). Built from the typed draft and the user's
+    texts of its parts, so export never has to guess which line is a part heading; only a
+    material that comes in as plain text (the CLI's `export FILE`) is read into one."""
+
+    title: str = ""
+    byline: str = ""
+    blocks: list[list[OutlineLine]] = Field(default_factory=list)
+
+    def lines(self) -> list[OutlineLine]:
+        return [line for block in self.blocks for line in block]
+
+
 # --- review -------------------------------------------------------------------------
 
 

@@ -1,9 +1,10 @@
-"""Plain text of a material -> .docx laid out as an official document (GB/T 9704-2012).
+"""A material's outline -> .docx laid out as an official document (GB/T 9704-2012).
 
-The input is what `render.to_text` writes or what the user edited from it: the title on
-the first line, "一、" first-level headings, "（一）" second-level headings (possibly with
-their text on the same line), body paragraphs. Every character of it (whitespace aside)
-ends up in the document, in order; formatting never adds or drops text.
+The input is an Outline (core.types): the title, the writer's line, and every paragraph
+with its level (part heading "一、", second-level heading "（一）" possibly with its text on
+the same line, body). A plain text is read into one first (export.outline.from_text).
+Every character of it (whitespace aside) ends up in the document, in order; formatting
+never adds or drops text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from assistant.core.text import PART_HEAD, SUB_HEAD
+from assistant.core.types import Outline
+from assistant.export.outline import from_text
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -60,15 +63,6 @@ def mm_to_twips(mm: float) -> int:
 
 
 # --- splitting the text ------------------------------------------------------------------
-
-
-def _looks_like_title(line: str) -> bool:
-    return (
-        len(line) <= 60
-        and not line.endswith(("。", "；", "：", ":", "，", ";"))
-        and not PART_HEAD.match(line)
-        and not SUB_HEAD.match(line)
-    )
 
 
 def split_heading(line: str, prefix_len: int) -> tuple[str, str]:
@@ -241,7 +235,7 @@ def _set_footers(doc) -> None:
 
 def _add_numbered(doc, line: str, pattern: re.Pattern, face: str, outline: int) -> None:
     prefix = pattern.match(line)
-    head, rest = split_heading(line, prefix.end())
+    head, rest = split_heading(line, prefix.end() if prefix else 0)
     p = doc.add_paragraph()
     _format(p, outline=outline if head else None, keep_next=bool(head) and not rest)
     if head:
@@ -250,32 +244,32 @@ def _add_numbered(doc, line: str, pattern: re.Pattern, face: str, outline: int) 
         _add_run(p, rest, BODY_FONT, BODY_PT)
 
 
-def build_document(text: str, *, header: DocHeader | None = None):
-    """The python-docx Document for `text` (see export_docx)."""
+def build_document(source: Outline | str, *, header: DocHeader | None = None):
+    """The python-docx Document for an outline, or for a plain text with `header` as the
+    writer's line (see export_docx)."""
+    outline = source if isinstance(source, Outline) else from_text(source, byline=header.line() if header else "")
     doc = Document()
     _set_defaults(doc)
     _set_page(doc.sections[0])
-    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [ln for ln in lines if ln]
-    header_line = header.line() if header else ""
-    if lines and _looks_like_title(lines[0]):
+    if outline.title:
         p = doc.add_paragraph()
         _format(p, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-                after_pt=0 if header_line else LINE_PT)
-        _add_run(p, lines.pop(0), TITLE_FONT, TITLE_PT)
-    if header_line:
+                after_pt=0 if outline.byline else LINE_PT)
+        _add_run(p, outline.title, TITLE_FONT, TITLE_PT)
+    if outline.byline:
         p = doc.add_paragraph()
         _format(p, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after_pt=LINE_PT)
-        _add_run(p, header_line, H2_FONT, BODY_PT)
-    for line in lines:
-        if PART_HEAD.match(line):
-            _add_numbered(doc, line, PART_HEAD, H1_FONT, 0)
-        elif SUB_HEAD.match(line):
-            _add_numbered(doc, line, SUB_HEAD, H2_FONT, 1)
+        _add_run(p, outline.byline, H2_FONT, BODY_PT)
+    for line in outline.lines():
+        text = line.text.strip()
+        if line.level == 1:
+            _add_numbered(doc, text, PART_HEAD, H1_FONT, 0)
+        elif line.level == 2:
+            _add_numbered(doc, text, SUB_HEAD, H2_FONT, 1)
         else:
             p = doc.add_paragraph()
             _format(p)
-            _add_run(p, line, BODY_FONT, BODY_PT)
+            _add_run(p, text, BODY_FONT, BODY_PT)
     _set_footers(doc)
     _strip_theme_fonts(doc.element)
     _strip_theme_fonts_in_parts(doc)
@@ -295,9 +289,10 @@ def _strip_theme_fonts_in_parts(doc) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def export_docx(text: str, path: Path, *, header: DocHeader | None = None) -> Path:
-    """Write `text` as a .docx in the official-document layout; returns the path."""
+def export_docx(source: Outline | str, path: Path, *, header: DocHeader | None = None) -> Path:
+    """Write an outline (or a plain text, see build_document) as a .docx in the
+    official-document layout; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_document(text, header=header).save(str(path))
+    build_document(source, header=header).save(str(path))
     return path

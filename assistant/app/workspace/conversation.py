@@ -1,0 +1,119 @@
+"""The chat: each message understood as a command (app/chat.py) and carried out on the
+saved record; in LLM mode a change request goes to the model, anything else gets a reply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assistant.app import chat
+from assistant.app.document import SECTION_LABELS
+from assistant.app.store import DraftRecord
+from assistant.app.workspace.core import LOG, Act
+from assistant.core.errors import InputError
+from assistant.core.log import logged
+from assistant.core.types import dimension_of
+from assistant.draft.structure import default_year
+
+
+class ConversationMixin:
+    """Chat messages on a saved draft."""
+
+    @logged(LOG, "chat")
+    def chat(self, record: DraftRecord, message: str) -> Iterator[tuple[DraftRecord, str]]:
+        """Answer one chat message; streams when it drafts."""
+        self._say(record, "user", message)
+        dims = record.draft.structure.dimensions if record.draft else []
+        cmd = chat.parse_command(message, dims, record.draft is not None)
+        try:
+            if cmd.kind == "draft":
+                req, wants = chat.extract_request(message, record.request)
+                if not wants and not req.facts and record.draft is None and req == record.request:
+                    reply = ("请告诉我您的角色（班子或个人）、单位和职务、会议年度和类型，以及今年工作中的具体情况。"
+                             "例如：“我是区教育局办公室主任，帮我写2023年主题教育的个人对照检查，今年食堂排队时间长、充电桩坏了没及时修。”")
+                    self._say(record, "assistant", reply)
+                    self._commit(record)
+                    yield record, reply
+                    return
+                if req.year is None:
+                    req = req.model_copy(update={"year": default_year()})
+                yield from self.draft(record, req)
+                return
+            if cmd.kind == "role":
+                req = record.request.model_copy(update={"role": cmd.role})
+                self._say(record, "assistant", f"好的，按{cmd.role.value}口吻重新起草。")
+                yield from self.draft(record, req)
+                return
+            if cmd.kind in ("regenerate", "add_item", "add_fact") and not cmd.target:
+                reply = "没有找到要修改的部分，请说出方面名称，如“重写 理论学习”。\n\n" + chat.HELP
+            elif cmd.kind == "regenerate":
+                record, reply = self.regenerate(record, cmd.target, Act("对话指令"))
+            elif cmd.kind == "add_item":
+                record, reply = self._add_item(record, cmd.target)
+            elif cmd.kind == "add_fact":
+                record, reply = self._add_fact(record, cmd.text, cmd.target)
+            elif cmd.kind == "help" and self.drafter.llm is not None and record.draft is not None:
+                if not chat.is_change_request(message):
+                    reply = chat.NOT_A_CHANGE
+                else:
+                    key = self._llm_target(message, dims)
+                    yield record, f"将按您的要求修改“{SECTION_LABELS.get(key, key)}”，其他部分不动，请稍候……"
+                    record, reply = self._llm_revise(record, message, dims)
+            elif cmd.kind == "delete":
+                record, found = self.delete(record, cmd.text)
+                reply = self._deleted(record, cmd.text, found)
+            else:
+                reply = chat.HELP
+        except (InputError, ValueError, KeyError, IndexError) as e:
+            reply = f"这条指令没能完成（{e}）。\n\n" + chat.HELP
+        self._say(record, "assistant", reply)
+        self._commit(record)
+        yield record, reply
+
+    def _deleted(self, record: DraftRecord, snippet: str, found: dict) -> str:
+        """What "删掉…" removed, sentence by sentence, so the user sees it and can undo it."""
+        removed = [(key, s) for key, r in found.items() for s in r.removed]
+        headings = [h for r in found.values() for h in r.headings]
+        if not removed and not headings:
+            return f"文稿中没有找到“{snippet}”。"
+        lines = []
+        if removed:
+            lines.append(f"已删去 {len(removed)} 处含“{snippet}”的句子：")
+            lines += [f"- 〔{SECTION_LABELS.get(key, key)}〕{s}" for key, s in removed]
+            lines.append("如需恢复，点“撤销”。")
+        if headings:
+            lines.append(f"标题“{'、'.join(headings)}”没有删除。要去掉整个方面，请在右侧文稿中直接删去该方面。")
+        return "\n".join(lines)
+
+    def _llm_target(self, message: str, dims: list[str]) -> str:
+        target = chat.resolve_target(message, dims) or "problems"
+        return "problems" if target.startswith("problems") else target
+
+    def _llm_revise(self, record: DraftRecord, message: str, dims: list[str]) -> tuple[DraftRecord, str]:
+        """LLM mode: any request about a section rewrites that section as asked."""
+        from assistant.draft.drafter import _failure_reason
+
+        key = self._llm_target(message, dims)
+        try:
+            new = self.drafter.llm.revise_text(record.request, record.texts.get(key, ""), message)
+        except Exception as e:  # the endpoint failed: the document stays as it is
+            return record, f"大模型暂时不可用（{_failure_reason(e)}），文稿未改动。也可以使用离线指令：\n\n" + chat.HELP
+        record.texts[key] = new
+        self._commit(record, [key], act=Act("对话指令"))
+        return record, f"已按您的要求修改“{SECTION_LABELS.get(key, key)}”。不满意可以点“撤销”。"
+
+    def _add_item(self, record: DraftRecord, target: str) -> tuple[DraftRecord, str]:
+        d = dimension_of(target)
+        if d is None:
+            return record, "目前只能给“存在的问题”中的某个方面加条目，如“给工作作风再加一条”。"
+        new = self.drafter.add_item(record.draft, d, self.context(record))
+        self._apply(record, new, target, Act("对话指令"))
+        return record, f"已在“{new.problems[d].name}”方面增加一条。"
+
+    def _add_fact(self, record: DraftRecord, fact: str, target: str) -> tuple[DraftRecord, str]:
+        d = dimension_of(target)
+        if d is None:
+            return record, "请指明写进哪个方面，如“把食堂排队时间长写进工作作风”。"
+        new = self.drafter.add_fact(record.draft, fact, d, self.context(record))
+        self._apply(record, new, target, Act("对话指令"))
+        return record, f"已把“{fact}”作为事例写进“{new.problems[d].name}”。"
+

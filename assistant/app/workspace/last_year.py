@@ -1,0 +1,85 @@
+"""Last year's material: read, shown, kept as this user's corpus, and compared with this
+year's text sentence by sentence."""
+
+from __future__ import annotations
+
+from assistant.app import service
+from assistant.app.store import DraftRecord, RepeatView
+from assistant.app.workspace.core import LOG
+from assistant.core.errors import InputError
+from assistant.core.log import logged
+from assistant.draft.drafter import Context
+
+
+class LastYearMixin:
+    """Last year's material of a saved draft, and the check against it."""
+
+    @logged(LOG, "upload_last_year")
+    def upload_last_year(self, record: DraftRecord, name: str, data: bytes) -> tuple[DraftRecord, str]:
+        """Read last year's material, show what was understood, and add it to this user's
+        own corpus (theirs only) so their voice and unit are drawn on first."""
+        from assistant.ingest.load import load_bytes
+        from assistant.ingest.parse import parse_material
+
+        loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024)
+        material = parse_material(loaded.text, source=name)
+        if not material.sections:
+            raise InputError("没有识别出“存在的问题”等章节，请确认这是一份对照检查材料（需要有“一、”“（一）”等标题）", name)
+        record.last_year = loaded.text
+        record.last_year_name = name
+        record.last_year_role = material.role.value if material.role else record.request.role.value
+        record.last_year_year = material.year
+        indexed = material.model_copy(update={"source": f"{record.owner}:{name}"})
+        self.offline.index.ingest(indexed, owner=record.owner)
+        self._commit(record, fields=("last_year", "last_year_name", "last_year_role", "last_year_year"))
+        return record, self.last_year_summary(record)
+
+    def last_year_material(self, record: DraftRecord):
+        from assistant.ingest.parse import parse_material
+
+        if not record.last_year:
+            return None
+        return parse_material(record.last_year, source=record.last_year_name,
+                              role=record.last_year_role or None, year=record.last_year_year)
+
+    def set_last_year_meta(self, owner: str, draft_id: str, role: str, year: int | None) -> DraftRecord | None:
+        def change(record: DraftRecord):
+            if not record.last_year or (record.last_year_role, record.last_year_year) == (role, year):
+                return False
+            record.last_year_role, record.last_year_year = role, year
+
+        return self.store.update(owner, draft_id, change)
+
+    def last_year_summary(self, record: DraftRecord) -> str:
+        from assistant.core.types import SectionKind
+        from assistant.draft.last_year import old_problems
+
+        m = self.last_year_material(record)
+        if m is None:
+            return "尚未上传上年度材料。"
+        problems = old_problems(m)
+        sec = m.section(SectionKind.PROBLEMS)
+        dims = [d.name for d in sec.dimensions] if sec else []
+        lines = [
+            f"**{record.last_year_name}**：{m.title or '（无标题）'}",
+            f"- 角色：{m.role.value if m.role else '未识别'}；年度：{m.year or '未识别'}（如有误请在下方更正）",
+            f"- 方面（{len(dims)} 个）：{'、'.join(dims) or '未识别'}",
+            f"- 查摆的问题（{len(problems)} 条）：",
+        ]
+        lines += [f"  {n}. 〔{p.dimension}〕{p.judgement}" for n, p in enumerate(problems, 1)]
+        lines += [f"- 提示：{w}" for w in m.warnings]
+        return "\n".join(lines)
+
+    def context(self, record: DraftRecord) -> Context:
+        return Context(owner=record.owner, last_year=self.last_year_material(record))
+
+    def check_repeats(self, record: DraftRecord) -> DraftRecord:
+        """Every sentence of the current text against last year's (thresholds: revise.py)."""
+        m = self.last_year_material(record)
+        if m is None:
+            record.repeats = []
+            return record
+        record.repeats = [RepeatView(**r.__dict__) for r in service.repeats(self.drafter, m, record.texts)]
+        self._commit(record, fields=("repeats",))
+        return record
+
