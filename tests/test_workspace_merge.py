@@ -60,3 +60,28 @@ def test_a_command_from_a_copy_loaded_before_an_edit_keeps_the_edit(workspace):
     assert "我自己补写的一条问题" in saved.texts["problems"]
     assert "我自己补写的一条问题" in stale.texts["problems"]  # and the screen shows it
     assert saved.chat[-1].content.startswith("已重新生成")
+
+
+def test_one_more_item_keeps_the_users_edits_in_that_dimension(workspace):
+    record = workspace.new_record(OWNER, _request())
+    for _ in workspace.draft(record, _request()):
+        pass
+    head, blocks = split_dimension_blocks(record.texts["problems"])
+    lines = blocks[0].split("\n")
+    assert len(lines) >= 3, "the first 方面 needs two items to edit"
+    # the writer rewrites the first item and deletes the second
+    mine = [lines[0], "一是我自己改写的这一条，写得更具体。", *lines[3:]]
+    workspace.edit(OWNER, record.id, "problems", join_dimension_blocks(head, ["\n".join(mine)] + blocks[1:]))
+    edited = workspace.store.load(OWNER, record.id)
+    before = edited.texts["problems"]
+    name = edited.draft.problems[0].name
+    *_, (rec, reply) = workspace.chat(edited, f"给{name}再加一条")
+    assert "增加一条" in reply, reply
+    saved = workspace.store.load(OWNER, record.id)
+    _, after = split_dimension_blocks(saved.texts["problems"])
+    new_lines = after[0].split("\n")
+    assert new_lines[: len(mine)] == mine  # the edit as typed, the deleted item not back
+    assert len(new_lines) == len(mine) + 1 and new_lines[-1].startswith(("二是", "三是", "四是"))
+    assert after[1:] == blocks[1:]  # the other 方面 untouched
+    workspace.undo(OWNER, record.id)
+    assert workspace.store.load(OWNER, record.id).texts["problems"] == before

@@ -12,7 +12,9 @@ from assistant.core.text import (
     PART_HEAD,
     SENTENCE,
     SUB_HEAD,
+    cn_number,
     is_heading_line,
+    marker,
     marker_end,
 )
 from assistant.core.types import Outline, Role
@@ -58,6 +60,21 @@ def put_dimension(texts: dict[str, str], draft, d: int, *, fresh: bool = False) 
         texts["problems"] = section_text(draft, "problems")
         return
     texts["problems"] = join_dimension_blocks(head, blocks)
+
+
+def append_items(texts: dict[str, str], d: int, items: list[str]) -> bool:
+    """Add items (their text, without marker) at the end of 方面 d as the user has it, numbered
+    on from the block's last "X是"; the block's other lines stay exactly as they are. False
+    when the problems text has no such 方面 any more (the user removed it)."""
+    head, blocks = split_dimension_blocks(texts.get("problems", ""))
+    if d >= len(blocks) or not items:
+        return False
+    numbers = [m[1] for m in (marker(ln, ("shi",)) for ln in blocks[d].split("\n")) if m]
+    n = max(numbers, default=0)
+    lines = [f"{cn_number(n + k)}是{text}" for k, text in enumerate(items, 1)]
+    blocks[d] = "\n".join([blocks[d].rstrip("\n"), *lines])
+    texts["problems"] = join_dimension_blocks(head, blocks)
+    return True
 
 
 def merge_screen_blocks(screen: str, saved: str) -> str:

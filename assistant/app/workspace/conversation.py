@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assistant.app import chat
-from assistant.app.document import SECTION_LABELS
+from assistant.app.document import SECTION_LABELS, append_items, put_dimension
 from assistant.app.store import DraftRecord
 from assistant.app.workspace.core import LOG, Act
 from assistant.core.errors import InputError
@@ -106,14 +106,31 @@ class ConversationMixin:
         if d is None:
             return record, "目前只能给“存在的问题”中的某个方面加条目，如“给工作作风再加一条”。"
         new = self.drafter.add_item(record.draft, d, self.context(record))
-        self._apply(record, new, target, Act("对话指令"))
-        return record, f"已在“{new.problems[d].name}”方面增加一条。"
+        if not self._append(record, new, d):
+            return record, f"“{new.problems[d].name}”方面没有找到可以再加的内容，请换个说法或补充一条事实。"
+        return record, f"已在“{new.problems[d].name}”方面末尾增加一条，您在这个方面的修改都保留。"
 
     def _add_fact(self, record: DraftRecord, fact: str, target: str) -> tuple[DraftRecord, str]:
         d = dimension_of(target)
         if d is None:
             return record, "请指明写进哪个方面，如“把食堂排队时间长写进工作作风”。"
         new = self.drafter.add_fact(record.draft, fact, d, self.context(record))
-        self._apply(record, new, target, Act("对话指令"))
-        return record, f"已把“{fact}”作为事例写进“{new.problems[d].name}”。"
+        if not self._append(record, new, d):
+            return record, f"没能把“{fact}”写成“{new.problems[d].name}”方面的一条，请换个说法。"
+        return record, f"已把“{fact}”作为事例写进“{new.problems[d].name}”（加在该方面末尾）。"
+
+    def _append(self, record: DraftRecord, new, d: int) -> bool:
+        """The items the drafter added to 方面 d, appended to that 方面 as the user has it
+        now (under the lock): the user's edits there, and what they deleted, stay as they are."""
+        added = [p.text for p in new.problems[d].items[len(record.draft.problems[d].items):]]
+        if not added:
+            return False
+        record.draft = new
+
+        def apply(texts: dict[str, str]) -> None:
+            if not append_items(texts, d, added):  # the 方面 is gone from the text: write it back whole
+                put_dimension(texts, new, d)
+
+        self._commit(record, fields=("draft",), act=Act("对话指令"), apply=apply)
+        return True
 
