@@ -1,0 +1,112 @@
+"""Operations on the document's parts: insert an item into a 方面, replace a 方面, delete
+sentences; each applied under the store's lock to the newest saved text, so writers running
+at once (a stream, a chat command, the user's typing) lose nothing."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from assistant.app import history
+from assistant.app.document import (
+    Removal,
+    append_items,
+    put_dimension,
+    remove_sentences,
+    split_dimension_blocks,
+)
+from assistant.app.store import DraftRecord, DraftStore
+from assistant.app.workspace import Act, Workspace
+from assistant.core.settings import Settings
+from assistant.core.types import (
+    DimensionDraft,
+    Draft,
+    Paragraph,
+    Request,
+    Structure,
+    StructureSource,
+)
+
+OWNER = "owner_documentops01"
+NAMES = ["理论学习", "工作作风", "廉洁自律", "担当作为"]
+
+
+def _draft() -> Draft:
+    req = Request(unit="县教育局", year=2025)
+    return Draft(request=req, title="材料", structure=Structure(dimensions=NAMES, source=StructureSource.USER, reason=""),
+                 problems=[DimensionDraft(name=n, heading=f"（{'一二三四'[i]}）在{n}方面",
+                                          items=[Paragraph(marker="一是", text=f"{n}做得不够。")])
+                           for i, n in enumerate(NAMES)])
+
+
+def _texts() -> dict[str, str]:
+    texts: dict[str, str] = {}
+    draft = _draft()
+    for d in range(len(NAMES)):
+        put_dimension(texts, draft, d, fresh=d == 0)
+    return texts
+
+
+def test_insert_numbers_on_from_the_users_block_and_touches_nothing_else():
+    texts = _texts()
+    texts["problems"] = texts["problems"].replace("一是工作作风做得不够。", "一是我改过的。\n二是我加的。")
+    assert append_items(texts, 1, ["新的一条。"])
+    _, blocks = split_dimension_blocks(texts["problems"])
+    assert blocks[1].split("\n")[1:] == ["一是我改过的。", "二是我加的。", "三是新的一条。"]
+    assert [b.split("\n")[1] for b in blocks[:1] + blocks[2:]] == ["一是理论学习做得不够。", "一是廉洁自律做得不够。",
+                                                                  "一是担当作为做得不够。"]
+    assert not append_items(texts, 9, ["没有这个方面。"])
+
+
+def test_replace_one_dimension_keeps_the_others_as_typed():
+    texts = _texts()
+    texts["problems"] = texts["problems"].replace("一是廉洁自律做得不够。", "一是我自己写的廉洁问题。")
+    new = _draft()
+    new.problems[0].items = [Paragraph(marker="一是", text="重写的理论学习。")]
+    put_dimension(texts, new, 0)
+    _, blocks = split_dimension_blocks(texts["problems"])
+    assert blocks[0].endswith("一是重写的理论学习。") and "一是我自己写的廉洁问题。" in blocks[2]
+
+
+@pytest.mark.parametrize("line,snippet,left,removed", [
+    ("一是学习不深。比如，只读了原文。", "原文", "一是学习不深。", ["比如，只读了原文。"]),
+    ("二是只读了原文。", "原文", None, ["只读了原文。"]),
+    ("（一）在理论学习方面", "理论学习", "（一）在理论学习方面", []),
+    ("（一）理想信念有所松懈。放松了学习。", "放松", "（一）理想信念有所松懈。", ["放松了学习。"]),
+])
+def test_delete_takes_whole_sentences_and_never_a_heading(line, snippet, left, removed):
+    found = Removal()
+    out = remove_sentences(f"开头。\n{line}\n结尾。", snippet, found)
+    assert out.split("\n") == ["开头。", *([left] if left else []), "结尾。"]
+    assert found.removed == removed
+
+
+def test_writers_at_once_lose_nothing(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    ws = Workspace(settings, None, DraftStore(settings.drafts_dir))
+    rec = DraftRecord(owner=OWNER, request=_draft().request, draft=_draft(), texts=_texts())
+    rec.texts["preamble"] = "前言。要删的一句。"
+    history.record(rec, {}, "起草", "起草:1", {})
+    rec = ws.store.save(rec)
+
+    def insert(d: int) -> None:
+        for n in range(5):
+            stale = ws.store.load(OWNER, rec.id)  # each writer works from its own copy
+            ws._commit(stale, act=Act("对话指令"),
+                       apply=lambda texts, d=d, n=n: append_items(texts, d, [f"{NAMES[d]}新增第{n}条。"]))
+
+    threads = [threading.Thread(target=insert, args=(d,)) for d in range(len(NAMES))]
+    threads.append(threading.Thread(target=lambda: ws.delete(ws.store.load(OWNER, rec.id), "要删的一句")))
+    threads.append(threading.Thread(target=lambda: [ws.edit(OWNER, rec.id, "measures", f"措施第{n}稿。")
+                                                    for n in range(5)]))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    saved = ws.store.load(OWNER, rec.id)
+    _, blocks = split_dimension_blocks(saved.texts["problems"])
+    for d, name in enumerate(NAMES):
+        assert [f"{name}新增第{n}条。" in blocks[d] for n in range(5)] == [True] * 5
+        assert blocks[d].split("\n")[-1].startswith("六是")
+    assert saved.texts["preamble"] == "前言。" and saved.texts["measures"] == "措施第4稿。"
