@@ -166,12 +166,20 @@ def test_chat_only_path_and_users_do_not_see_each_other(server, browser):
 
     # a follow-up revision in the chat, once the draft has finished streaming
     p.locator("#chat").get_by_text("初稿已生成").first.wait_for(timeout=60000)
+    # the writer edits the 方面 first: the command adds to it and keeps the edit
+    mine = "我在工作作风里亲手改的一句。"
+    problems = ui.text("sec-problems")
+    cut = problems.index("（六）")
+    ui.box("sec-problems").fill(problems[:cut].rstrip("\n") + mine + "\n\n" + problems[cut:])
+    p.wait_for_timeout(2500)  # saved as typed
+    style = ui.text("sec-problems").split("（五）")[1].split("（六）")[0]
     before = len(re.findall(r"^[一二三四五六]是", style, re.M))
     p.locator("#chat-input textarea").fill("给工作作风再加一条")
     p.locator("#btn-send").click()
     p.locator("#chat").get_by_text("已在“工作作风”方面增加一条").first.wait_for(timeout=120000)
     style_after = ui.text("sec-problems").split("（五）")[1].split("（六）")[0]
     assert len(re.findall(r"^[一二三四五六]是", style_after, re.M)) == before + 1
+    assert mine in style_after
     ui.shot("03-chat.png")
     # anything else gets a helpful answer, not silence
     p.locator("#chat-input textarea").fill("今天天气怎么样")

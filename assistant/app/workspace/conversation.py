@@ -108,7 +108,7 @@ class ConversationMixin:
         new = self.drafter.add_item(record.draft, d, self.context(record))
         if not self._append(record, new, d):
             return record, f"“{new.problems[d].name}”方面没有找到可以再加的内容，请换个说法或补充一条事实。"
-        return record, f"已在“{new.problems[d].name}”方面末尾增加一条，您在这个方面的修改都保留。"
+        return record, f"已在“{new.problems[d].name}”方面增加一条（加在末尾，您在这个方面的修改都保留）。"
 
     def _add_fact(self, record: DraftRecord, fact: str, target: str) -> tuple[DraftRecord, str]:
         d = dimension_of(target)
