@@ -43,7 +43,7 @@ def structure(settings: Settings, req: Request, corpus_materials: list) -> Struc
                             corpus_materials=corpus_materials)
 
 
-def revise(d: Drafter, req: Request, last: Material, owner: str = "") -> tuple[Draft, list[Repeat]]:
+def revise(d: Drafter, req: Request, last: Material, owner: str = Context.owner) -> tuple[Draft, list[Repeat]]:
     """This year's draft written against last year's material, and its sentences that come
     too close to last year's."""
     result = d.draft(req, ctx=Context(owner=owner, last_year=last))
