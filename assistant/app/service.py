@@ -15,7 +15,7 @@ from assistant.core.types import Draft, Finding, Material, Outline, Request, Str
 from assistant.draft.drafter import Context, Drafter
 from assistant.draft.last_year import Repeat, RepeatChecker, material_sentences
 from assistant.draft.render import section_text
-from assistant.draft.structure import load_registry
+from assistant.draft.structure import choose_structure, load_registry
 from assistant.ingest.index import Index
 
 NO_LLM = "未配置大模型服务（“设置”页或 DUIZHAO_LLM_BASE_URL），改用离线方式生成。"
@@ -37,8 +37,6 @@ def drafter(settings: Settings, *, llm: bool = False) -> tuple[Drafter, list[str
 
 def structure(settings: Settings, req: Request, corpus_materials: list) -> Structure:
     """The 方面 of the meeting the request names, and where the list comes from."""
-    from assistant.draft.structure import choose_structure
-
     return choose_structure(req, registry=load_registry(settings.data_dir / "meetings.yaml"),
                             corpus_materials=corpus_materials)
 

@@ -74,7 +74,7 @@ class LastYearMixin:
         return Context(owner=record.owner, last_year=self.last_year_material(record))
 
     def check_repeats(self, record: DraftRecord) -> DraftRecord:
-        """Every sentence of the current text against last year's (thresholds: revise.py)."""
+        """Every sentence of the current text against last year's (thresholds: draft/last_year.py)."""
         m = self.last_year_material(record)
         if m is None:
             record.repeats = []
