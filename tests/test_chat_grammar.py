@@ -23,6 +23,8 @@ DIMS = ["理论学习", "工作作风", "廉洁自律"]
     ("在廉洁自律方面增加一条", "add_item", "problems:2", ""),
     ("把食堂排队时间长写进工作作风", "add_fact", "problems:1", "食堂排队时间长"),
     ("删掉 多数时候听汇报", "delete", "", "多数时候听汇报"),
+    ("把食堂排队那条移到工作作风", "move", "problems:1", "食堂排队"),
+    ("把“公车私用”挪到廉洁自律方面", "move", "problems:2", "公车私用"),
     ("个人改成班子", "role", "", ""),
 ])
 def test_each_command(message, kind, target, text):

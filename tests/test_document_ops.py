@@ -10,8 +10,10 @@ import pytest
 
 from assistant.app import history
 from assistant.app.document import (
+    MoveError,
     Removal,
     append_items,
+    move_item,
     put_dimension,
     remove_sentences,
     split_dimension_blocks,
@@ -46,6 +48,28 @@ def _texts() -> dict[str, str]:
     for d in range(len(NAMES)):
         put_dimension(texts, draft, d, fresh=d == 0)
     return texts
+
+
+def test_move_takes_one_item_to_another_dimension_and_numbers_both_again():
+    texts = _texts()
+    texts["problems"] = texts["problems"].replace(
+        "一是工作作风做得不够。", "一是工作作风做得不够。\n二是食堂排队要半小时，我改过的。\n三是会多文多。")
+    others = [b for i, b in enumerate(split_dimension_blocks(texts["problems"])[1]) if i not in (1, 2)]
+    came_from, item = move_item(texts, "食堂排队", 2)
+    assert (came_from, item) == (1, "食堂排队要半小时，我改过的。")
+    _, blocks = split_dimension_blocks(texts["problems"])
+    assert blocks[1].split("\n")[1:] == ["一是工作作风做得不够。", "二是会多文多。"]  # 三是 became 二是
+    assert blocks[2].split("\n")[1:] == ["一是廉洁自律做得不够。", "二是食堂排队要半小时，我改过的。"]
+    assert [b for i, b in enumerate(blocks) if i not in (1, 2)] == others  # nothing else touched
+
+
+@pytest.mark.parametrize("snippet,why", [("做得不够", "有 4 条"), ("没有这句话", "没有找到"), ("在理论学习方面", "没有找到")])
+def test_move_refuses_what_it_cannot_move_and_changes_nothing(snippet, why):
+    texts = _texts()
+    before = dict(texts)
+    with pytest.raises(MoveError, match=why):
+        move_item(texts, snippet, 1)  # several items, none, or only a heading hold the words
+    assert texts == before
 
 
 def test_insert_numbers_on_from_the_users_block_and_touches_nothing_else():

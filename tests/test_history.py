@@ -13,7 +13,7 @@ from assistant.app import history
 from assistant.app.store import SCHEMA_VERSION, DraftRecord, DraftStore
 from assistant.app.workspace import Workspace
 from assistant.core.settings import Settings
-from assistant.core.types import Draft, Request, Structure, StructureSource
+from assistant.core.types import DimensionDraft, Draft, Paragraph, Request, Structure, StructureSource
 
 OWNER = "owner_historyhistory"
 # draft_v1.json was saved by the store as of commit 653d442 (format 1, before versions).
@@ -233,6 +233,33 @@ def test_delete_shows_what_it_removed_keeps_headings_and_is_one_undo_away(ws):
     assert saved.texts["problems"] == "（一）理论学习方面\n一是学习不深。"  # 一是 kept, the empty 二是 gone
     *_, (rec, reply) = ws.chat(saved, "删掉 理论学习")
     assert "没有删除" in reply and ws.store.load(OWNER, rec.id).texts["problems"].startswith("（一）理论学习方面")
+    ws.undo(OWNER, rec.id)
+    assert ws.store.load(OWNER, rec.id).texts == before
+
+
+def test_move_by_chat_keeps_edits_records_the_choice_and_is_one_undo_away(ws):
+    req = Request(unit="县教育局", year=2025, facts=["食堂排队要半小时"])
+    items = [[Paragraph(marker="一是", text="学习不深。"),
+              Paragraph(marker="二是", text="服务意识不强。比如，食堂排队要半小时。", facts=["食堂排队要半小时"])],
+             [Paragraph(marker="一是", text="廉洁意识不强。")]]
+    rec = DraftRecord(owner=OWNER, request=req, draft=Draft(
+        request=req, title="材料", structure=Structure(dimensions=["理论学习", "廉洁自律"], source=StructureSource.USER, reason=""),
+        problems=[DimensionDraft(name=n, heading=f"（{c}）在{n}方面", items=i)
+                  for n, c, i in zip(["理论学习", "廉洁自律"], "一二", items)]))
+    rec.texts = {"problems": "（一）在理论学习方面\n一是学习不深。\n二是服务意识不强。比如，食堂排队要半小时。"
+                             "\n\n（二）在廉洁自律方面\n一是我刚改过的一条。"}
+    history.record(rec, {}, "起草", "起草:1", {})
+    rec = ws.store.save(rec)
+    before = dict(rec.texts)
+    *_, (rec, reply) = ws.chat(rec, "把食堂排队那条移到廉洁自律")
+    assert "从“理论学习”移到“廉洁自律”" in reply and "撤销" in reply
+    saved = ws.store.load(OWNER, rec.id)
+    assert saved.texts["problems"] == ("（一）在理论学习方面\n一是学习不深。\n\n（二）在廉洁自律方面\n一是我刚改过的一条。"
+                                       "\n二是服务意识不强。比如，食堂排队要半小时。")
+    assert saved.request.choice("食堂排队要半小时").dimension == "廉洁自律"  # a redraft keeps it there
+    assert [len(d.items) for d in saved.draft.problems] == [1, 2]
+    *_, (rec, reply) = ws.chat(saved, "把“不”那条移到廉洁自律")  # two items hold "不"
+    assert "请多说几个字" in reply and ws.store.load(OWNER, rec.id).texts == saved.texts
     ws.undo(OWNER, rec.id)
     assert ws.store.load(OWNER, rec.id).texts == before
 

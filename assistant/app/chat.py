@@ -24,7 +24,7 @@ _FACT_LEAD = re.compile(r"^(?:今年|本年度|今年以来|另外|还有|此外
 
 @dataclass
 class Command:
-    kind: str  # draft | regenerate | add_item | add_fact | delete | role | help
+    kind: str  # draft | regenerate | add_item | add_fact | move | delete | role | help
     target: str = ""  # preamble / problems / problems:<n> / causes / measures
     text: str = ""
     role: Role | None = None
@@ -124,6 +124,9 @@ def parse_command(message: str, dimensions: list[str], has_draft: bool) -> Comma
     m = re.search(r"(?:(个人|班子)(?:材料)?)?(?:改成|改为|换成)(个人|班子)", text)
     if m:
         return Command("role", role=Role(m.group(2)))
+    m = re.search(r"把[“\"]?(.+?)[”\"]?(?:这一?条|这句|那一?条|那句)?(?:移到|挪到|调到|移至|移动到|调整到)(.+?)(?:里|中|里面|方面)?[。！!]?$", text)
+    if m and has_draft:
+        return Command("move", target=resolve_target(m.group(2), dimensions), text=m.group(1))
     m = re.search(r"把[“\"]?(.+?)[”\"]?(?:写进|写到|写入|放进|放到|加到|加进|补充到)(.+?)(?:里|中|里面|方面)?[。！!]?$", text)
     if m and has_draft:
         return Command("add_fact", target=resolve_target(m.group(2), dimensions), text=m.group(1))
@@ -162,6 +165,7 @@ HELP = """我可以这样帮您修改（离线模式）：
 - 「重写 理论学习」或「换一个说法 原因剖析」：重新生成某个方面或某一部分；
 - 「给工作作风再加一条」：在该方面增加一条问题；
 - 「把食堂排队时间长写进工作作风」：把一条事实作为事例写进指定方面；
+- 「把食堂那条移到工作作风」：把含有这几个字的一条问题移到另一个方面；
 - 「删掉 某句话」：从文稿中删去含有这句话的句子；
 - 「个人改成班子」：按班子口吻重新起草。
 也可以直接在右侧文稿中修改，修改会自动保存。"""

@@ -77,6 +77,66 @@ def append_items(texts: dict[str, str], d: int, items: list[str]) -> bool:
     return True
 
 
+class MoveError(InputError):
+    """A move the text does not allow: nothing or more than one item holds the words."""
+
+
+def _renumber(block: str) -> str:
+    """The block's "X是" items numbered 一是, 二是… in order, their text as it is: what a
+    writer would fix by hand after taking an item out."""
+    lines, n = [], 0
+    for line in block.split("\n"):
+        if marker(line, ("shi",)):
+            n += 1
+            line = f"{cn_number(n)}是" + line[marker_end(line, ("shi",)):]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def move_item(texts: dict[str, str], snippet: str, d: int) -> tuple[int, str]:
+    """Move the one problem item that holds `snippet` to the end of 方面 d, as the user has
+    both blocks: it is numbered on there, and the items left behind are numbered again.
+    Returns the 方面 it came from and the item's text. A heading is never moved."""
+    head, blocks = split_dimension_blocks(texts.get("problems", ""))
+    if d >= len(blocks):
+        raise MoveError("文稿中已经没有这个方面")
+    hits = [(b, i, line) for b, block in enumerate(blocks) for i, line in enumerate(block.split("\n"))
+            if snippet in line and not is_heading_line(line)]
+    if not hits:
+        raise MoveError(f"存在的问题中没有找到含“{snippet}”的条目")
+    if len(hits) > 1:
+        raise MoveError(f"有 {len(hits)} 条含“{snippet}”，请多说几个字，指明是哪一条")
+    b, i, line = hits[0]
+    item = line[marker_end(line, ("shi",)):].strip()
+    if b == d:
+        return b, item
+    lines = blocks[b].split("\n")
+    del lines[i]
+    blocks[b] = _renumber("\n".join(lines))
+    n = max((m[1] for m in (marker(ln, ("shi",)) for ln in blocks[d].split("\n")) if m), default=0)
+    blocks[d] = "\n".join([blocks[d].rstrip("\n"), f"{cn_number(n + 1)}是{item}"])
+    texts["problems"] = join_dimension_blocks(head, blocks)
+    return b, item
+
+
+def move_paragraph(draft, snippet: str, d: int):
+    """The typed draft with the one problem item holding `snippet` moved to the end of 方面 d
+    (markers numbered again in both), and that item; the draft unchanged and None when no
+    single item of the typed draft holds it (the user wrote it in by hand)."""
+    hits = [(b, i) for b, dim in enumerate(draft.problems) for i, p in enumerate(dim.items) if snippet in p.text]
+    if len(hits) != 1 or hits[0][0] == d:
+        return draft, None
+    b, i = hits[0]
+    new = draft.model_copy(deep=True)
+    item = new.problems[b].items.pop(i)
+    new.problems[d].items.append(item)
+    for dim in (new.problems[b], new.problems[d]):
+        shi = [p for p in dim.items if p.marker.endswith("是")]
+        for k, p in enumerate(shi, 1):
+            p.marker = f"{cn_number(k)}是"
+    return new, item
+
+
 def merge_screen_blocks(screen: str, saved: str) -> str:
     """The problems text as a page showed it while 方面 were still being written, merged with
     what is saved: the page's blocks as they are (the user's edits), then the saved blocks it

@@ -6,12 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assistant.app import chat
-from assistant.app.document import SECTION_LABELS, append_items, put_dimension
+from assistant.app.document import (
+    SECTION_LABELS,
+    append_items,
+    move_item,
+    move_paragraph,
+    put_dimension,
+)
 from assistant.app.store import DraftRecord
 from assistant.app.workspace.core import LOG, Act
 from assistant.core.errors import InputError
 from assistant.core.log import logged
-from assistant.core.types import dimension_of
+from assistant.core.types import FactChoice, FactKind, dimension_of
 from assistant.draft.structure import default_year
 
 
@@ -43,7 +49,7 @@ class ConversationMixin:
                 self._say(record, "assistant", f"好的，按{cmd.role.value}口吻重新起草。")
                 yield from self.draft(record, req)
                 return
-            if cmd.kind in ("regenerate", "add_item", "add_fact") and not cmd.target:
+            if cmd.kind in ("regenerate", "add_item", "add_fact", "move") and not cmd.target:
                 reply = "没有找到要修改的部分，请说出方面名称，如“重写 理论学习”。\n\n" + chat.HELP
             elif cmd.kind == "regenerate":
                 record, reply = self.regenerate(record, cmd.target, Act("对话指令"))
@@ -51,6 +57,8 @@ class ConversationMixin:
                 record, reply = self._add_item(record, cmd.target)
             elif cmd.kind == "add_fact":
                 record, reply = self._add_fact(record, cmd.text, cmd.target)
+            elif cmd.kind == "move":
+                record, reply = self.move(record, cmd.text, cmd.target)
             elif cmd.kind == "help" and self.drafter.llm is not None and record.draft is not None:
                 if not chat.is_change_request(message):
                     reply = chat.NOT_A_CHANGE
@@ -83,6 +91,39 @@ class ConversationMixin:
         if headings:
             lines.append(f"标题“{'、'.join(headings)}”没有删除。要去掉整个方面，请在右侧文稿中直接删去该方面。")
         return "\n".join(lines)
+
+    def move(self, record: DraftRecord, snippet: str, target: str) -> tuple[DraftRecord, str]:
+        """Move the one problem item holding `snippet` to another 方面: in the text as the
+        user has it (under the lock, numbered on there and again where it left) and in the
+        typed draft. A user fact in it becomes the user's choice of 方面, so a redraft keeps
+        it where they put it."""
+        d = dimension_of(target)
+        if d is None or record.draft is None:
+            return record, "请指明移到哪个方面，如“把食堂那条移到工作作风”。"
+        snippet = snippet.strip()
+        name = record.draft.problems[d].name
+        moved: dict[str, object] = {}
+
+        def apply(texts: dict[str, str]) -> None:
+            moved["from"], moved["item"] = move_item(texts, snippet, d)
+
+        new, para = move_paragraph(record.draft, snippet, d)
+        before = (record.draft, record.request)
+        record.draft = new
+        if para is not None and para.facts:
+            keep = [c for c in record.request.choices if c.text not in para.facts]
+            record.request = record.request.model_copy(update={"choices": keep + [
+                FactChoice(text=f, kind=FactKind.PROBLEM, dimension=name) for f in para.facts]})
+        try:
+            self._commit(record, fields=("draft", "request"), act=Act(f"移动“{snippet[:20]}”"), apply=apply)
+        except InputError:
+            record.draft, record.request = before
+            raise
+        source = record.draft.problems[moved["from"]].name
+        if moved["from"] == d:
+            return record, f"这一条已经在“{name}”方面，没有移动。"
+        return record, (f"已把“{str(moved['item'])[:30]}…”从“{source}”移到“{name}”（加在末尾，"
+                        f"“{source}”的条目已重新编号）。如需恢复，点“撤销”。")
 
     def _llm_target(self, message: str, dims: list[str]) -> str:
         target = chat.resolve_target(message, dims) or "problems"
