@@ -13,7 +13,14 @@ from assistant.app import history
 from assistant.app.store import SCHEMA_VERSION, DraftRecord, DraftStore
 from assistant.app.workspace import Workspace
 from assistant.core.settings import Settings
-from assistant.core.types import DimensionDraft, Draft, Paragraph, Request, Structure, StructureSource
+from assistant.core.types import (
+    DimensionDraft,
+    Draft,
+    Paragraph,
+    Request,
+    Structure,
+    StructureSource,
+)
 
 OWNER = "owner_historyhistory"
 # draft_v1.json was saved by the store as of commit 653d442 (format 1, before versions).
