@@ -28,6 +28,19 @@ def test_progress_is_read_as_progress_even_when_it_sounds_negative(reader):
     assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
 
 
+def test_what_was_only_done_is_a_shortfall_whatever_verb_it_uses(reader):
+    """"只完成了", "只有…完成了": the reviewed cue for a shortfall counts on its own, even where
+    the words of work done ("完成了", "建成") pull the learned model the other way."""
+    shortfalls = ["推进校园食堂明厨亮灶，全县只完成了12所", "医共体建设推进中，今年只有2个卫生院完成了信息系统对接",
+                  "年度计划新建污水管网30公里，年底只建成22公里", "完成了养老机构消防检查，还有4家的隐患没有整改"]
+    assert kinds(reader, shortfalls) == [FactKind.PROBLEM] * len(shortfalls)
+
+
+def test_a_long_named_accident_that_did_not_happen_is_progress_and_says_why(reader):
+    got = reader.kinds(["全年辖区未发生一起较大及以上道路交通安全事故"])[0]
+    assert got.kind == FactKind.PROGRESS and "没有发生不好的情况" in got.reason
+
+
 def test_problems_and_context_are_told_apart(reader):
     problems = ["全年到村里调研只有5次", "有2次中心组学习因开会缺席", "食堂午餐排队要20分钟以上",
                 "分管的科室有1名干部上班时间经常离岗", "集体经济年收入下降到4万元"]

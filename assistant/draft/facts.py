@@ -28,6 +28,9 @@ DIMENSION_TEMPERATURE = 0.08
 # much of its weight (工作作风 hosts 为民服务 in 2023; 担当作为 hosts 能力 only where no
 # 能力本领 exists).
 AWAY_FROM_HOME = 0.7
+# How much a reviewed kind cue adds to the kind model's log-odds, beyond what the model makes
+# of it as a feature (chosen on eval/scenarios; 5-fold CV on the prototypes unchanged at 0.89).
+CUE_LOGIT = 0.5
 
 
 def split_facts(text: str) -> list[str]:
@@ -59,6 +62,9 @@ def _special():
     n, c = r.negated_bad, r.change
     negated = re.compile(f"{n.negators}{n.between}{n.bad}")
     return negated, re.compile(c.down), re.compile(c.up), re.compile(r.bad_quantities), re.compile(r.counted_work.pattern)
+
+
+ONLY = re.compile("只|仅|才")
 
 
 def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
@@ -95,7 +101,9 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
     if (share and float(share.group(1)) < 100) or (
             done and target and not done.group(2) and float(done.group(1)) < float(target.group(1))):
         add(FactKind.PROBLEM, sf.weight, sf.why)
-    matches = [(k, w, y, m.span(), c) for k, w, y, p, c in _cues() for m in p.finditer(fact)]
+    matches = [(k, w, y, m.span(), c) for k, w, y, p, c in _cues() for m in p.finditer(fact)
+               # "只完成了12所", "仅建成4个": what only was done is a shortfall, not work done
+               if k != FactKind.PROGRESS or not ONLY.search(fact[max(0, m.start() - 2):m.start()])]
     covered += [span if c == "span" else (0, len(fact)) for k, _, _, span, c in matches if k == FactKind.PROGRESS and c]
     for kind, w, y, (a, b), _ in matches:
         if kind == FactKind.PROBLEM and any(a < e and s < b for s, e in covered):
@@ -145,6 +153,10 @@ class FactReader:
         out = []
         for fact, p in zip(facts, probs):
             cues, why = cue_scores(fact)
+            # The model learned from prototypes, most of which carry no cue, so it trusts
+            # characters over cues; a reviewed cue also counts on its own, as log-odds.
+            logits = np.log(p) + CUE_LOGIT * np.array([cues[k] for k in KINDS])
+            p = _softmax(logits[None, :])[0]
             kind = KINDS[int(p.argmax())]
             reason = why.get(kind) or f"与“{kind.label}”类的表述最接近"
             out.append(KindReading(kind, reason, {k: float(p[i]) for i, k in enumerate(KINDS)}))
@@ -233,7 +245,7 @@ class KindModel:
 
     probe: Probe
     vocab: dict[str, int]
-    CUE_SCALE = 1 / 3
+    CUE_SCALE = 1.0
 
     @staticmethod
     def _features(vectors: np.ndarray, texts: list[str], vocab: dict[str, int]) -> np.ndarray:
