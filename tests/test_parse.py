@@ -121,3 +121,55 @@ def test_full_width_and_half_width_forms_and_crlf():
     assert m.sections[0].kind == SectionKind.PROBLEMS
     assert m.sections[0].dimensions[0].name == "理论学习"
     assert m.sections[1].kind == SectionKind.CAUSES
+
+
+WRITTEN = """2025年度民主生活会个人对照检查材料
+
+根据通知要求，我认真学习，广泛征求意见，现作个人对照检查。
+
+一、存在的主要问题
+
+（一）在带头强化政治忠诚、提高政治能力方面
+
+一是学用结合不够紧。比如，全年中心组学习12次，我结合分管工作研讨只有2次。
+
+二是政治鉴别力不够强。【待补充：具体事例】
+
+（二）在带头干事创业、担当作为方面
+
+一是抓落实的韧劲不足。比如，推进校园食堂明厨亮灶，全县只完成了12所。
+
+二、原因剖析
+
+（一）理论武装不够深入。满足于读过、学过。
+
+三、整改措施
+
+（一）强化理论武装。每月结合分管工作研讨1次以上。
+"""
+
+
+def _tree(m):
+    return [(s.kind, [(d.name, [i.text for i in d.items]) for d in s.dimensions]) for s in m.sections]
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_what_the_product_writes_it_reads_back_into_the_same_tree(fmt, tmp_path):
+    """Our own .md (## and ### headings) and .docx exports parse as the plain text does, so
+    that `audit` of an exported file finds every part."""
+    from assistant.export.docx import export_docx
+    from assistant.export.outline import from_text, to_markdown, to_text
+    from assistant.ingest.load import load_file
+
+    outline = from_text(WRITTEN)
+    plain = parse_material(to_text(outline))
+    assert [s.kind for s in plain.sections] == [SectionKind.PROBLEMS, SectionKind.CAUSES, SectionKind.MEASURES]
+    assert [d.name for d in plain.sections[0].dimensions] == ["带头强化政治忠诚、提高政治能力", "带头干事创业、担当作为"]
+    if fmt == "md":
+        path = tmp_path / "材料.md"
+        path.write_text(to_markdown(outline), encoding="utf-8")
+    else:
+        path = export_docx(outline, tmp_path / "材料.docx")
+    back = parse_material(load_file(path).text)
+    assert back.title == plain.title == "2025年度民主生活会个人对照检查材料"
+    assert _tree(back) == _tree(plain)

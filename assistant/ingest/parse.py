@@ -337,6 +337,9 @@ def _infer_theme(title: str, preamble: str) -> str | None:
     return None
 
 
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
 def parse_material(
     text: str,
     *,
@@ -349,7 +352,8 @@ def parse_material(
     """Parse a material. Explicit year/role/meeting/theme win over what the text says; the
     file name (e.g. 2016_班子_….txt) is the last resort for year and role."""
     lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [ln for ln in lines if ln]
+    # Markdown's heading marks (our own .md export: "## 一、…", "### （一）…") are layout, not text
+    lines = [_MD_HEADING.sub("", ln) for ln in lines if ln]
     title = ""
     if len(lines) > 1 and _looks_like_title(lines[0]):
         title, lines = lines[0], lines[1:]
