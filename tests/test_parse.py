@@ -173,3 +173,19 @@ def test_what_the_product_writes_it_reads_back_into_the_same_tree(fmt, tmp_path)
     back = parse_material(load_file(path).text)
     assert back.title == plain.title == "2025年度民主生活会个人对照检查材料"
     assert _tree(back) == _tree(plain)
+
+
+def test_headings_that_share_a_line_with_their_text_at_every_level():
+    text = ("2024年度组织生活会个人对照检查材料\n按照支部安排，现将个人情况报告如下。\n"
+            "一、存在的主要问题：1、政治思想意识不够强。学习不够主动。2、工作作风不够扎实。比如，下基层少。\n"
+            "二、原因剖析：理想信念有所松懈。\n"
+            "三、整改措施：（一）加强学习。每周学习2小时。（二）改进作风。每月下基层2次。\n")
+    m = parse_material(text)
+    assert [(s.kind, s.heading) for s in m.sections] == [
+        (SectionKind.PROBLEMS, "一、存在的主要问题："), (SectionKind.CAUSES, "二、原因剖析："),
+        (SectionKind.MEASURES, "三、整改措施：")]
+    problems, causes, measures = m.sections
+    assert [d.name for d in problems.dimensions] == ["政治思想意识不够强", "工作作风不够扎实"]
+    assert "比如，下基层少。" in problems.dimensions[1].items[0].text
+    assert "理想信念有所松懈。" in causes.dimensions[0].items[0].text
+    assert [d.name for d in measures.dimensions] == ["加强学习", "改进作风"]

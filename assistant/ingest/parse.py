@@ -90,7 +90,7 @@ def dimension_name(heading: str) -> str:
 
 def _split_heading(line: str, prefix_len: int) -> tuple[str, str]:
     """A numbered line -> (heading, inline text after it)."""
-    if len(line) <= _HEADING_MAX and not re.search(rf"[{_SENTENCE_END}]\S", line):
+    if len(line) <= _HEADING_MAX and not re.search(rf"[{_SENTENCE_END}：:]\S", line):
         return line, ""
     rest = line[prefix_len:]
     m = re.search(r"方面[。：:，,]", rest)
@@ -248,8 +248,8 @@ class _Parser:
             heading, rest = _split_heading(line, m1.end())
             if len(heading) <= 60 and heading != rest:
                 self.add_section(heading)
-                if rest.strip():
-                    self.add_paragraph(rest)
+                if rest.strip():  # "一、存在的主要问题：1、…": the 方面 heading may follow on the line
+                    self.feed(rest.strip())
                 return
         found = _level2_style(line)
         if found:
@@ -338,6 +338,7 @@ def _infer_theme(title: str, preamble: str) -> str | None:
 
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
+_RUN_ON_HEAD = re.compile(r"(?<=[。；;！!])(?=(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[、.．](?![0-9])|[（(](?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[）)])")
 
 
 def parse_material(
@@ -354,6 +355,8 @@ def parse_material(
     lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     # Markdown's heading marks (our own .md export: "## 一、…", "### （一）…") are layout, not text
     lines = [_MD_HEADING.sub("", ln) for ln in lines if ln]
+    # Items run on in one paragraph ("…不够强。2、工作作风…"): each numbered one starts a line.
+    lines = [part.strip() for ln in lines for part in _RUN_ON_HEAD.split(ln) if part.strip()]
     title = ""
     if len(lines) > 1 and _looks_like_title(lines[0]):
         title, lines = lines[0], lines[1:]
