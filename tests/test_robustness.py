@@ -366,7 +366,10 @@ def test_parser_never_crashes_hangs_or_drops_a_character(text):
 
     with time_limit(5):
         m = parse_material(text, source="fuzz.txt")
-    assert squash(m.text()) == squash(text)
+    # Markdown heading marks at a line's start ("## 一、…") are layout, not text: the parser
+    # reads our own .md export, so they are the one thing it may leave out.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert squash(m.text()) == squash("\n".join(re.sub(r"^#{1,6}\s+", "", ln.strip()) for ln in lines))
 
 
 def _deep(n: int) -> str:
