@@ -189,3 +189,24 @@ def test_headings_that_share_a_line_with_their_text_at_every_level():
     assert "比如，下基层少。" in problems.dimensions[1].items[0].text
     assert "理想信念有所松懈。" in causes.dimensions[0].items[0].text
     assert [d.name for d in measures.dimensions] == ["加强学习", "改进作风"]
+
+
+def test_traditional_characters_are_read_as_simplified_and_the_original_kept():
+    traditional = ("2024年度民主生活會個人對照檢查材料\n"
+                   "一、存在的主要問題\n（一）在帶頭增強黨性、嚴守紀律、砥礪作風方面\n"
+                   "一是學習不夠深入。比如，全年只參加黨組中心組學習8次。\n"
+                   "二、原因剖析\n（一）理想信念有所鬆懈。\n三、整改措施\n（一）加強理論學習。\n")
+    m = parse_material(traditional)
+    assert [s.kind for s in m.sections] == [SectionKind.PROBLEMS, SectionKind.CAUSES, SectionKind.MEASURES]
+    assert m.sections[0].dimensions[0].name == "带头增强党性、严守纪律、砥砺作风"
+    assert m.year == 2024 and m.role == Role.GEREN
+    assert m.original == traditional and any("繁体" in w for w in m.warnings)
+    simple = parse_material("一、存在的主要问题\n（一）在理论学习方面\n一是乾隆年间的著作读得少。\n")
+    assert simple.original == "" and simple.sections[0].dimensions[0].items[0].text == "一是乾隆年间的著作读得少。"
+
+
+def test_a_notice_in_traditional_characters_gives_its_list_in_simplified():
+    from assistant.draft.structure import dimensions_from_notice
+
+    notice = "會議重點查擺以下方面：\n一、帶頭強化政治忠誠、提高政治能力方面\n二、帶頭固本培元、增強黨性方面\n"
+    assert dimensions_from_notice(notice) == ["带头强化政治忠诚、提高政治能力", "带头固本培元、增强党性"]

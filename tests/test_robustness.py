@@ -368,7 +368,11 @@ def test_parser_never_crashes_hangs_or_drops_a_character(text):
         m = parse_material(text, source="fuzz.txt")
     # Markdown heading marks at a line's start ("## 一、…") are layout, not text: the parser
     # reads our own .md export, so they are the one thing it may leave out.
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Traditional characters are read as simplified (the original is kept on the material).
+    from assistant.core.text import simplified
+
+    assert m.original in ("", text)
+    lines = simplified(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     assert squash(m.text()) == squash("\n".join(re.sub(r"^#{1,6}\s+", "", ln.strip()) for ln in lines))
 
 

@@ -94,6 +94,32 @@ def _jieba():
     return jieba
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+# A simplified text has a few characters t2s would still change (a name, a rare form);
+# a traditional one has many.
+TRADITIONAL_MIN_CHANGED = 5
+TRADITIONAL_MIN_SHARE = 0.02
+
+
+def simplified(text: str) -> str:
+    """The text in simplified characters when it is written in traditional ones (OpenCC's
+    t2s, phrase tables included); any other text comes back exactly as it is."""
+    if not text:
+        return text
+    out = _t2s().convert(text)
+    if len(out) != len(text):
+        return text  # never a length-changing rewrite of the user's text
+    changed = sum(a != b for a, b in zip(text, out))
+    cjk = sum("\u4e00" <= c <= "\u9fff" for c in text) or 1
+    return out if changed >= TRADITIONAL_MIN_CHANGED and changed / cjk >= TRADITIONAL_MIN_SHARE else text
+
+
 def segment(text: str) -> list[str]:
     """jieba's segmentation of the text."""
     return _jieba().lcut(text)

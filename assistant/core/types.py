@@ -67,6 +67,7 @@ class Material(_Node):
     sections: list[Section] = Field(default_factory=list)
     source: str | None = None
     warnings: list[str] = Field(default_factory=list, description="what the parser could not make out, in Chinese")
+    original: str = Field("", description="the text as given, when it was in traditional characters and is read as simplified")
 
     def pieces(self) -> list[str]:
         """Every stored fragment in reading order; together they are the input text."""

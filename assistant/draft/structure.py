@@ -159,6 +159,7 @@ def dimensions_from_notice(text: str) -> list[str]:
     """The 带头/方面 enumeration of a notice, in its order; [] when none is found."""
     if not text.strip():
         return []
+    text = grammar.simplified(text)  # notices are also passed on in traditional characters
     found = [_clean(m.group(0)) for m in _DAITOU.finditer(text)]
     found = [f for f in dict.fromkeys(found) if len(f) > 3]
     if len(found) >= 2:

@@ -352,6 +352,7 @@ def parse_material(
 ) -> Material:
     """Parse a material. Explicit year/role/meeting/theme win over what the text says; the
     file name (e.g. 2016_班子_….txt) is the last resort for year and role."""
+    given, text = text, grammar.simplified(text)
     lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     # Markdown's heading marks (our own .md export: "## 一、…", "### （一）…") are layout, not text
     lines = [_MD_HEADING.sub("", ln) for ln in lines if ln]
@@ -376,6 +377,9 @@ def parse_material(
         theme=theme or _infer_theme(title, preamble),
     )
     material.warnings.extend(_warnings(material))
+    if text != given:
+        material.original = given
+        material.warnings.append("原文是繁体字，已按简体字识别；原文保留不变。")
     return material
 
 
