@@ -8,7 +8,6 @@ registry does not know yet, the latest known list, labelled a guess.
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,11 +16,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError, field_validator
 
-from assistant.core import text as grammar
 from assistant.core.content import Schema, WriterKind, load
 from assistant.core.types import Request, Structure, StructureSource
+from assistant.draft.notice import read_notice
 from assistant.draft.writer import is_branch_meeting, writer_kind
-from assistant.ingest.parse import dimension_name, strip_numbering
 
 
 @dataclass(frozen=True)
@@ -145,39 +143,11 @@ def match_registry(registry: list[Meeting], req: Request) -> Meeting | None:
 
 # --- a list from a pasted notice ---------------------------------------------------------
 
-_DAITOU = re.compile(r"带头[^，,；;。：:\n“”]{2,40}")
-_FANGMIAN = re.compile(
-    r"(?:查摆|对照|围绕|聚焦|在)([^。；;：:\n]{4,120}?)(?:等)?(?:[一二三四五六七八九十\d]+个)?方面"
-)
-
-
-def _clean(name: str) -> str:
-    return dimension_name(strip_numbering(name)).strip("“”\"' ")
-
 
 def dimensions_from_notice(text: str) -> list[str]:
-    """The 带头/方面 enumeration of a notice, in its order; [] when none is found."""
-    if not text.strip():
-        return []
-    text = grammar.simplified(text)  # notices are also passed on in traditional characters
-    found = [_clean(m.group(0)) for m in _DAITOU.finditer(text)]
-    found = [f for f in dict.fromkeys(found) if len(f) > 3]
-    if len(found) >= 2:
-        return found
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    numbered = [
-        _clean(re.split(r"[。：:]", ln)[0])
-        for ln in lines
-        if grammar.marker(ln, grammar.HEADING_STYLES) and "方面" in ln
-    ]
-    if len(numbered) >= 2:
-        return numbered
-    for m in _FANGMIAN.finditer(text):
-        parts = [_clean(p) for p in re.split(r"[、，,和及]", m.group(1)) if p.strip()]
-        parts = [p for p in parts if 1 < len(p) <= 20]
-        if len(parts) >= 3:
-            return parts
-    return []
+    """The 方面 enumeration of a notice, in its order; [] when none is found."""
+    found = read_notice(text)
+    return found.dimensions if found else []
 
 
 # --- the corpus vote ------------------------------------------------------------------
@@ -225,12 +195,14 @@ def choose_structure(
     if req.dimensions:
         dims = [d.strip() for d in req.dimensions if d.strip()]
         return Structure(dimensions=dims, source=StructureSource.USER, reason="使用您给出的方面清单。")
-    from_notice = dimensions_from_notice(req.notice)
+    from_notice = read_notice(req.notice)
     if from_notice:
+        where = from_notice.sentence.replace("\n", " ")
+        where = where if len(where) <= 60 else where[:60] + "…"
         return Structure(
-            dimensions=from_notice,
+            dimensions=from_notice.dimensions,
             source=StructureSource.NOTICE,
-            reason=f"从您粘贴的通知中识别出 {len(from_notice)} 个方面。",
+            reason=f"从您粘贴的通知中识别出 {len(from_notice.dimensions)} 个方面（依据：“{where}”）。",
         )
     meeting = match_registry(registry, req)
     if meeting:
