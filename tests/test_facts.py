@@ -24,7 +24,8 @@ def kinds(reader, lines):
 
 def test_progress_is_read_as_progress_even_when_it_sounds_negative(reader):
     progress = ["全年没有缺席一次支部组织生活", "学习笔记达到3万字", "群众来电投诉比上年下降40%",
-                "未发生一起安全生产事故", "窗口办件按时办结率达到100%", "修订了机关请销假制度并严格执行"]
+                "未发生一起安全生产事故", "窗口办件按时办结率达到100%", "修订了机关请销假制度并严格执行",
+                "不仅建成了社区助餐点12个，还开通了上门送餐服务"]
     assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
 
 

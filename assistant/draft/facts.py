@@ -64,7 +64,7 @@ def _special():
     return negated, re.compile(c.down), re.compile(c.up), re.compile(r.bad_quantities), re.compile(r.counted_work.pattern)
 
 
-ONLY = re.compile("只|仅|才")
+ONLY = re.compile("只|(?<!不)仅|才")  # 不仅…还… adds, it does not restrict
 
 
 def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
