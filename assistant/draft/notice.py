@@ -56,16 +56,21 @@ def _items(body: str) -> list[str]:
     return [p for p in dict.fromkeys(out) if 1 < len(p) <= MAX_ITEM]
 
 
-def _from_sentence(sentence: str) -> list[str]:
-    if sentence.count("带头") >= 2:
-        second = [m.start() for m in re.finditer("带头", sentence)][1]
-        colon = max(sentence.rfind("：", 0, second), sentence.rfind(":", 0, second))
-        start = colon + 1 if colon >= 0 else sentence.find("带头")
-        body = sentence[start:]
-        if not re.search(r"[；;]", body):  # "带头…，带头…": each 带头 starts an item
-            body = re.sub(r"[，,、](?=带头)", "；", body)
-        items = [i for i in _items(body) if i.startswith("带头")]
-        return items if len(items) >= 2 else []
+def _daitou(sentence: str) -> tuple[list[str], bool]:
+    """The 带头… items of a sentence, and whether a colon introduces them."""
+    if sentence.count("带头") < 2:
+        return [], False
+    second = [m.start() for m in re.finditer("带头", sentence)][1]
+    colon = max(sentence.rfind("：", 0, second), sentence.rfind(":", 0, second))
+    body = sentence[colon + 1:] if colon >= 0 else sentence[sentence.find("带头"):]
+    if not re.search(r"[；;]", body):  # "带头…，带头…": each 带头 starts an item
+        body = re.sub(r"[，,、](?=带头)", "；", body)
+    items = [i for i in _items(body) if i.startswith("带头")]
+    return (items if len(items) >= 2 else []), colon >= 0
+
+
+def _fangmian(sentence: str) -> list[str]:
+    """The items before "等…方面", after the last lead-in or colon; or a 一是…二是… run."""
     runs = list(re.finditer(r"[一二三四五六七八九十]是", sentence))
     if len(runs) >= 2:  # "一是政治信仰方面，二是党员意识方面…"
         items = _items(sentence[runs[0].start():])
@@ -76,10 +81,19 @@ def _from_sentence(sentence: str) -> list[str]:
     head = sentence[: tail.start()]
     leads = list(_LEAD.finditer(head))
     colon = max(head.rfind("："), head.rfind(":"))
-    start = max([leads[-1].end()] if leads else [0])
-    start = max(start, colon + 1)
+    start = max(leads[-1].end() if leads else 0, colon + 1)
     items = _items(head[start:])
     return items if len(items) >= 2 else []
+
+
+def _from_sentence(sentence: str) -> list[str]:
+    daitou, introduced = _daitou(sentence)
+    if daitou and introduced:
+        return daitou
+    # "要带头学习，带头查摆问题，重点对照…等六个方面": 带头 in passing is no list when the
+    # sentence enumerates its 方面 as well
+    other = _fangmian(sentence)
+    return other if len(other) > len(daitou) else daitou
 
 
 def _numbered_lines(text: str) -> NoticeList | None:
