@@ -113,9 +113,8 @@ def move_item(texts: dict[str, str], snippet: str, d: int) -> tuple[int, str]:
     lines = blocks[b].split("\n")
     del lines[i]
     blocks[b] = _renumber("\n".join(lines))
-    n = max((m[1] for m in (marker(ln, ("shi",)) for ln in blocks[d].split("\n")) if m), default=0)
-    blocks[d] = "\n".join([blocks[d].rstrip("\n"), f"{cn_number(n + 1)}是{item}"])
     texts["problems"] = join_dimension_blocks(head, blocks)
+    append_items(texts, d, [item])
     return b, item
 
 
