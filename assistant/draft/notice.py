@@ -36,7 +36,8 @@ def _clean(item: str) -> str:
     item = re.sub(r"^[一二三四五六七八九十]是", "", item)
     # a clause the notice elides ("深刻领悟…") or a long explanation is not the item's name
     clauses = [c for c in re.split(r"[，,]", item) if c.strip() and not re.search(r"[…．.]{1,}\s*$", c)]
-    item = "，".join(clauses) if len("，".join(clauses)) <= MAX_ITEM else clauses[0] if clauses else ""
+    joined = "，".join(clauses)
+    item = joined if len(joined) <= MAX_ITEM else clauses[0]
     item = re.sub(r"等$", "", item.strip(" 。，,；;：:“”\"'"))
     return dimension_name(strip_numbering(item)).strip("“”\"' ")
 
@@ -60,7 +61,7 @@ def _daitou(sentence: str) -> tuple[list[str], bool]:
     """The 带头… items of a sentence, and whether a colon introduces them."""
     if sentence.count("带头") < 2:
         return [], False
-    second = [m.start() for m in re.finditer("带头", sentence)][1]
+    second = sentence.find("带头", sentence.find("带头") + 1)
     colon = max(sentence.rfind("：", 0, second), sentence.rfind(":", 0, second))
     body = sentence[colon + 1:] if colon >= 0 else sentence[sentence.find("带头"):]
     if not re.search(r"[；;]", body):  # "带头…，带头…": each 带头 starts an item
