@@ -9,9 +9,23 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup browser run test eval bench clean
+.PHONY: setup system browser run test eval bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) system
+
+# Debian packages features need: LibreOffice reads .doc/.wps, OpenCV (inside the OCR)
+# loads the GL and GLib libraries. Installed where apt and root are at hand; elsewhere the
+# app still runs and says, on a .doc upload, how to install them.
+SYSTEM_PKGS := libreoffice-writer-nogui libgl1 libglib2.0-0
+system:
+	@missing=$$(for p in $(SYSTEM_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "未安装：$$missing。读取 .doc/.wps 和扫描件需要它们，请管理员执行：sudo apt-get install $$missing"; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

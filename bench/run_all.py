@@ -37,6 +37,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from langchain_core.embeddings import Embeddings  # noqa: E402
 
+from bench.ocr import bench_ocr, ocr_section  # noqa: E402
+
 RESULTS = ROOT / "bench" / "RESULTS.md"
 QUICK = "--quick" in sys.argv
 
@@ -558,7 +560,7 @@ def machine() -> str:
             f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}")
 
 
-def report(ing, ret, dr, lc, threads, total_s: float) -> str:
+def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
     L = []
     L.append("# Benchmarks (`make bench`)\n")
     L.append(f"Written by `bench/run_all.py` on {time.strftime('%Y-%m-%d %H:%M')}; the whole run took "
@@ -695,6 +697,7 @@ def report(ing, ret, dr, lc, threads, total_s: float) -> str:
                  f"{'✓' if c['ours_corpus'] == c['expected'] else '、'.join(c['ours_corpus'])} |")
     L.append("\n</details>\n")
 
+    L.append(ocr)
     L.append("## What bounds each figure\n")
     L.append(
         "- **Ingest** is bound by the model: e5-small through sentence-transformers/torch on 2 CPU cores. The "
@@ -752,7 +755,9 @@ def main() -> None:
     ret = bench_retrieval(emb, model)
     log("torch threads ...")
     threads = bench_threads(emb)
-    text = report(ing, ret, dr, lc, threads, time.perf_counter() - t_all)
+    log("ocr ...")
+    ocr = bench_ocr(log)
+    text = report(ing, ret, dr, lc, threads, time.perf_counter() - t_all, ocr_section(ocr))
     out = RESULTS if not QUICK else RESULTS.with_name("RESULTS.quick.md")
     out.write_text(text, "utf-8")
     print(text)

@@ -1,5 +1,6 @@
-"""Builders of real test files, shared by the tests: .docx with Word's automatic
-numbering (python-docx and its oxml), and minimal text PDFs written by hand."""
+"""Builders of real test files, shared by the tests and bench/: .docx with Word's automatic
+numbering (python-docx and its oxml), minimal text PDFs written by hand, and printed pages
+rendered to images with a CJK font (what a scanner or a phone gives)."""
 
 from __future__ import annotations
 
@@ -126,3 +127,60 @@ def _assemble(objects: dict[int, bytes]) -> bytes:
         out += b"%010d 00000 n \n" % offsets[number]
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
     return bytes(out)
+
+
+# Debian's fonts-noto-cjk, which `make test` installs with chromium.
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+
+
+def render_page(paragraphs: list[str], *, size: int = 30, width: int = 1240, indent: bool = True,
+                height: int | None = None):
+    """A printed A4-like page: each paragraph wrapped at the margin, its first line indented
+    by two characters (as 公文 are), headings (一、 / 标题) not indented. A PIL image."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(CJK_FONT, size, index=2)  # index 2: Simplified Chinese
+    margin, line_gap = 90, int(size * 1.6)
+    room = width - 2 * margin
+    rows: list[tuple[int, str]] = []
+    for k, text in enumerate(paragraphs):
+        lead = 2 * size if indent and k > 0 and not text.startswith(tuple("一二三四五六七八九十")) else 0
+        line = ""
+        for ch in text:  # a line takes characters while the next still fits, as Word's does
+            if font.getlength(line + ch) > room - lead:
+                rows.append((lead, line))
+                line, lead = "", 0
+            line += ch
+        rows.append((lead, line))
+    image = Image.new("RGB", (width, height or margin * 2 + line_gap * len(rows)), "white")
+    draw = ImageDraw.Draw(image)
+    for n, (lead, text) in enumerate(rows):
+        draw.text((margin + lead, margin + n * line_gap), text, font=font, fill="black")
+    return image
+
+
+def photographed(image, angle: float = 1.2, quality: int = 70) -> bytes:
+    """The page as a phone photo of a printout: slightly turned, on greyish paper, with
+    noise and JPEG compression."""
+    import io as _io
+
+    import numpy as np
+    from PIL import Image
+
+    turned = image.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(235, 232, 225))
+    pixels = np.asarray(turned).astype(np.int16)
+    rng = np.random.default_rng(7)
+    pixels = pixels * 0.9 + 15 + rng.normal(0, 6, pixels.shape)
+    out = _io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def scanned_pdf(images) -> bytes:
+    """A scanned PDF: each page only an image, no text layer."""
+    import io as _io
+
+    out = _io.BytesIO()
+    first, *rest = [im.convert("RGB") for im in images]
+    first.save(out, "PDF", resolution=150, save_all=True, append_images=rest)
+    return out.getvalue()

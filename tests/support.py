@@ -28,6 +28,51 @@ VECTORS = ROOT / ".cache" / "vectors"
 SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 
 
+# An audit hook (written as a sitecustomize.py onto a subprocess's PYTHONPATH) that logs to
+# $DUIZHAO_NETLOG every name look-up and every connect/sendto to an address outside the
+# loopback, in any Python process of the run.
+NET_HOOK = r'''
+import os, sys
+
+_LOG = os.environ.get("DUIZHAO_NETLOG")
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "", None}
+
+
+def _local(host):
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if host in _LOCAL_NAMES:
+        return True
+    host = str(host).split("%")[0]
+    return host.startswith("127.") or host in ("::1", "0.0.0.0", "::")
+
+
+def _record(event, what):
+    with open(_LOG, "a", encoding="utf-8") as f:
+        f.write(f"{os.getpid()} {' '.join(sys.argv)[:120]} | {event} {what!r}\n")
+
+
+def _hook(event, args):
+    try:
+        if event in ("socket.connect", "socket.sendto"):
+            sock, address = args[0], args[1]
+            if getattr(sock, "family", None) in (2, 10) and isinstance(address, tuple) and not _local(address[0]):
+                _record(event, address)
+        elif event == "socket.getaddrinfo":
+            if not _local(args[0]):
+                _record(event, args[0])
+        elif event in ("socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"):
+            if not _local(args[0]):
+                _record(event, args[0])
+    except Exception:
+        pass
+
+
+if _LOG:
+    sys.addaudithook(_hook)
+'''
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -20,50 +20,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from support import NET_HOOK as HOOK
 from support import ROOT
 
 pytestmark = pytest.mark.slow
-
-HOOK = r'''
-import os, sys
-
-_LOG = os.environ.get("DUIZHAO_NETLOG")
-_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "", None}
-
-
-def _local(host):
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    if host in _LOCAL_NAMES:
-        return True
-    host = str(host).split("%")[0]
-    return host.startswith("127.") or host in ("::1", "0.0.0.0", "::")
-
-
-def _record(event, what):
-    with open(_LOG, "a", encoding="utf-8") as f:
-        f.write(f"{os.getpid()} {' '.join(sys.argv)[:120]} | {event} {what!r}\n")
-
-
-def _hook(event, args):
-    try:
-        if event in ("socket.connect", "socket.sendto"):
-            sock, address = args[0], args[1]
-            if getattr(sock, "family", None) in (2, 10) and isinstance(address, tuple) and not _local(address[0]):
-                _record(event, address)
-        elif event == "socket.getaddrinfo":
-            if not _local(args[0]):
-                _record(event, args[0])
-        elif event in ("socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"):
-            if not _local(args[0]):
-                _record(event, args[0])
-    except Exception:
-        pass
-
-
-if _LOG:
-    sys.addaudithook(_hook)
-'''
 
 # Switches the product must set on its own; removed from the subprocesses' environment.
 OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ANONYMIZED_TELEMETRY", "GRADIO_ANALYTICS_ENABLED",

@@ -150,9 +150,12 @@ def _load_text(file: Path) -> str:
     from assistant.ingest.load import load_file
 
     try:
-        return load_file(file).text
+        loaded = load_file(file)
     except InputError as e:
         fail(e.user_message)
+    for note in loaded.notes:
+        err.print(f"提示：{note}")
+    return loaded.text
 
 
 @app.command()

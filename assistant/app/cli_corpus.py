@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from assistant.app.cli_common import console, err, fail, load_settings
 from assistant.core.errors import InputError
+from assistant.ingest.load import SUPPORTED_TEXT
 
 SECTION_NAMES = {
     "rectification": "整改落实情况",
@@ -104,7 +105,7 @@ def ingest(paths: list[Path]):
     settings = load_settings()
     files = discover(paths)
     if not files:
-        fail("没有找到可导入的材料（支持 .txt .md .docx .pdf）。")
+        fail(f"没有找到可导入的材料（支持 {SUPPORTED_TEXT}）。")
     index = Index(settings)
     results = []
     with Progress(

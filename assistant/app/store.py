@@ -63,6 +63,7 @@ class DraftRecord(BaseModel):
     last_year_name: str = ""
     last_year_role: str = ""
     last_year_year: int | None = None
+    last_year_notes: list[str] = Field(default_factory=list, description="what to check in it (an OCR'd scan)")
     repeats: list[RepeatView] = Field(default_factory=list, description="near-copies of last year")
     versions: list[Version] = Field(default_factory=list, description="every change of the texts (history.py)")
     head: int | None = Field(None, description="the version the texts are at")

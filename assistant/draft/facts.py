@@ -34,7 +34,9 @@ CUE_LOGIT = 0.5
 
 
 def split_facts(text: str) -> list[str]:
-    """One fact a line (or a ；-separated clause); numbering and bullets removed."""
+    """One fact a line (or a ；-separated clause); numbering and bullets removed. Lines are
+    never joined: facts of about the same length look like a hard-wrapped paragraph, and
+    two facts run together would be placed as one."""
     out = []
     for line in re.split(r"[\n；;]", text or ""):
         line = grammar.LIST_BULLET.sub("", line).strip()

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.core import text as grammar
+from assistant.ingest.lines import clean_pasted
 from assistant.ingest.parse import dimension_name, strip_numbering
 
 # The words that open the enumeration; the last one before the list counts ("对照党章…，
@@ -110,7 +111,8 @@ def read_notice(text: str) -> NoticeList | None:
     """The notice's list of 方面 and where it was read; None when it has none."""
     if not (text or "").strip():
         return None
-    text = grammar.simplified(text)  # notices are also passed on in traditional characters
+    # Notices are pasted from web pages and PDFs, and passed on in traditional characters.
+    text = grammar.simplified(clean_pasted(text))
     found = _numbered_lines(text)
     if found:
         return found

@@ -10,10 +10,10 @@ from assistant.core.errors import InputError
 from assistant.core.settings import Settings
 from assistant.core.types import Material
 from assistant.ingest.index import Index, IngestResult
-from assistant.ingest.load import load_file
+from assistant.ingest.load import SUPPORTED, load_file
 from assistant.ingest.parse import parse_material
 
-SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
+SUFFIXES = set(SUPPORTED)
 
 
 @dataclass
@@ -35,7 +35,9 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 def read_material(path: Path, settings: Settings, **overrides) -> Material:
     loaded = load_file(path, max_bytes=settings.max_upload_mb * 1024 * 1024)
-    return parse_material(loaded.text, source=path.name, **overrides)
+    material = parse_material(loaded.text, source=path.name, **overrides)
+    material.warnings.extend(loaded.notes)
+    return material
 
 
 def ingest_paths(

@@ -143,13 +143,13 @@ class Handlers:
 
         return handler
 
-    def on_upload(self, owner, rid, path):
+    def on_upload(self, owner, rid, path, progress=gr.Progress()):
         rec = self._record(owner, rid)
         if not path:
             return self._page(owner, rec)
         try:
             data = Path(path).read_bytes()
-            rec, _summary = self.ws.upload_last_year(rec, Path(path).name, data)
+            rec, _summary = self.ws.upload_last_year(rec, Path(path).name, data, progress=_pages(progress))
         except InputError as e:
             gr.Warning(e.user_message)
         except OSError:
@@ -218,12 +218,13 @@ class Handlers:
             return "<p>请选择两个版本。</p>"
         return self.ws.diff(rec, int(a), int(b), as_html=True)
 
-    def on_import(self, owner, rid, path):
+    def on_import(self, owner, rid, path, progress=gr.Progress()):
         rec = self._record(owner, rid)
         diff, findings = gr.update(), gr.update()
         if path:
             try:
-                rec, msg = self.ws.import_edited(rec, Path(path).name, Path(path).read_bytes())
+                rec, msg = self.ws.import_edited(rec, Path(path).name, Path(path).read_bytes(),
+                                                 progress=_pages(progress))
                 self.ws.note(rec, msg)
                 gr.Info(msg)
                 base = rec.exported if rec.exported is not None else rec.versions[rec.head].parent
@@ -247,3 +248,8 @@ class Handlers:
 def _local(request: gr.Request | None) -> bool:
     """True for a call from this machine (or a direct call, as in tests)."""
     return caller_is_local(None if request is None else request.client)
+
+
+def _pages(progress):
+    """A scan's pages as they are read, on the upload's progress bar."""
+    return lambda done, total: progress((done, total), desc="正在识别扫描件中的文字", unit="页")

@@ -15,6 +15,7 @@ from assistant.app.store import browser_secret
 from assistant.app.ui.handlers import Handlers
 from assistant.app.workspace import SECTION_LABELS, Workspace
 from assistant.core.settings import Settings
+from assistant.ingest.load import SUPPORTED
 
 MEETINGS = ["民主生活会", "专题民主生活会", "组织生活会", "专题组织生活会"]
 PROVIDERS = ["openai", "ollama"]  # what make_chat_model tells apart (anything but ollama is openai)
@@ -122,8 +123,8 @@ class UI(Handlers):
                                     b_diff = gr.Button("比较两个版本", size="sm", elem_id="btn-diff")
                                     b_restore = gr.Button("恢复此版本", size="sm", elem_id="btn-restore")
                                 diff_view = gr.HTML(elem_id="diff-view")
-                                doc_import = gr.File(label="导入修改稿（在 Word/WPS 中改过的 .docx 或 .txt）",
-                                                     file_types=[".docx", ".txt", ".md"], type="filepath",
+                                doc_import = gr.File(label="导入修改稿（在 Word/WPS 中改过的 .docx、.doc、.wps 或 .txt）",
+                                                     file_types=[".docx", ".doc", ".wps", ".txt", ".md"], type="filepath",
                                                      elem_id="import-edited")
                             with gr.Accordion("审核清单", open=False):
                                 audit_md = gr.Markdown("生成初稿后，点“按审核要求检查”。", elem_id="audit")
@@ -139,10 +140,11 @@ class UI(Handlers):
                                 b_new = gr.Button("新建", scale=1, elem_id="btn-new")
                             broken = gr.Markdown(elem_id="unreadable")
                 with gr.Tab("上年度材料", id="last-year"):
-                    gr.Markdown("上传上年度的对照检查材料（.docx、.txt、.md、.pdf）。系统会识别其中查摆的问题，"
+                    gr.Markdown("上传上年度的对照检查材料（.docx、.doc、.wps、.txt、.md、.pdf，或扫描件、照片 .png/.jpg，"
+                                "扫描件在本机离线识别文字）。系统会识别其中查摆的问题，"
                                 "对照“起草”页中本年度的具体情况生成“上年度整改落实情况”，并在起草时避免与上年度材料雷同。"
                                 "上传的材料只加入您自己的检索库，其他用户看不到。")
-                    upload = gr.File(label="上年度材料", file_types=[".docx", ".txt", ".md", ".pdf"],
+                    upload = gr.File(label="上年度材料", file_types=list(SUPPORTED),
                                      type="filepath", elem_id="upload-last")
                     last_summary = gr.Markdown(elem_id="last-summary")
                     with gr.Row():

@@ -15,13 +15,15 @@ class LastYearMixin:
     """Last year's material of a saved draft, and the check against it."""
 
     @logged(LOG, "upload_last_year")
-    def upload_last_year(self, record: DraftRecord, name: str, data: bytes) -> tuple[DraftRecord, str]:
+    def upload_last_year(self, record: DraftRecord, name: str, data: bytes,
+                         progress=None) -> tuple[DraftRecord, str]:
         """Read last year's material, show what was understood, and add it to this user's
-        own corpus (theirs only) so their voice and unit are drawn on first."""
+        own corpus (theirs only) so their voice and unit are drawn on first. `progress(done,
+        total)` hears of each page of a scan."""
         from assistant.ingest.load import load_bytes
         from assistant.ingest.parse import parse_material
 
-        loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024)
+        loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024, progress=progress)
         material = parse_material(loaded.text, source=name)
         if not material.sections:
             raise InputError("没有识别出“存在的问题”等章节，请确认这是一份对照检查材料（需要有“一、”“（一）”等标题）", name)
@@ -29,9 +31,11 @@ class LastYearMixin:
         record.last_year_name = name
         record.last_year_role = material.role.value if material.role else record.request.role.value
         record.last_year_year = material.year
+        record.last_year_notes = list(loaded.notes)
         indexed = material.model_copy(update={"source": f"{record.owner}:{name}"})
         self.offline.index.ingest(indexed, owner=record.owner)
-        self._commit(record, fields=("last_year", "last_year_name", "last_year_role", "last_year_year"))
+        self._commit(record, fields=("last_year", "last_year_name", "last_year_role", "last_year_year",
+                                     "last_year_notes"))
         return record, self.last_year_summary(record)
 
     def last_year_material(self, record: DraftRecord):
@@ -67,7 +71,7 @@ class LastYearMixin:
             f"- 查摆的问题（{len(problems)} 条）：",
         ]
         lines += [f"  {n}. 〔{p.dimension}〕{p.judgement}" for n, p in enumerate(problems, 1)]
-        lines += [f"- 提示：{w}" for w in m.warnings]
+        lines += [f"- 提示：{w}" for w in [*record.last_year_notes, *m.warnings]]
         return "\n".join(lines)
 
     def context(self, record: DraftRecord) -> Context:

@@ -49,14 +49,15 @@ class VersionsMixin:
         return history.diff_html(rows) if as_html else history.diff_text(rows)
 
     @logged(LOG, "import_edited")
-    def import_edited(self, record: DraftRecord, name: str, data: bytes) -> tuple[DraftRecord, str]:
+    def import_edited(self, record: DraftRecord, name: str, data: bytes,
+                      progress=None) -> tuple[DraftRecord, str]:
         """The material as the user edited it in Word/WPS, back as a new version; what changed
         since it was exported, and the audit run again on it."""
         from assistant.ingest.load import load_bytes
 
         if record.draft is None:
             raise InputError("还没有初稿，无法导入修改稿。请先生成初稿并导出。")
-        loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024)
+        loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024, progress=progress)
         texts = split_document(loaded.text, record)
         self._commit(record)
         base = record.exported if record.exported is not None else record.head
@@ -71,5 +72,5 @@ class VersionsMixin:
             changes = f"与导出时的第 {base} 版相比改动了 {n} 句（见“历史版本”中的比较）"
         findings = self.audit(record)
         return record, (f"已导入修改稿《{name}》，保存为第 {record.head} 版；{changes}。"
-                        f"重新审核发现 {len(findings)} 处需要注意。")
+                        f"重新审核发现 {len(findings)} 处需要注意。" + "".join(loaded.notes))
 
