@@ -299,3 +299,19 @@ def test_the_fact_plan_is_shown_and_moving_a_fact_redrafts_it_there(server, brow
     assert block(after, "理论学习") == block(before, "理论学习")
     assert "您指定的方面" in p.locator("#fact-plan").inner_text()
     ui.close()
+
+
+def test_a_notice_with_two_lists_shows_both_and_the_pick_fills_the_list(server, browser):
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.get_by_label("个人", exact=True).check()
+    ui.box("req-notice").fill("请各单位认真准备。\n一、对照检查内容\n（一）第一部分\n1.在理论学习方面\n2.在担当作为方面\n"
+                              "（二）第二部分\n1.在政治信仰方面\n2.在作用发挥方面\n3.在纪律作风方面")
+    p.locator("#btn-structure").click()
+    p.locator("#notice-lists").get_by_text("政治信仰；作用发挥；纪律作风").wait_for(timeout=60000)
+    assert ui.text("req-dims").split("\n") == ["理论学习", "担当作为"]
+    assert "无法确定" in p.locator("#dims-note").inner_text()
+    p.locator("#notice-lists").get_by_text("政治信仰；作用发挥；纪律作风").click()
+    ui.wait_text("req-dims", "纪律作风", timeout=30)
+    assert ui.text("req-dims").split("\n") == ["政治信仰", "作用发挥", "纪律作风"]
+    ui.close()

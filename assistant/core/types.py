@@ -148,6 +148,8 @@ class Structure(_Node):
     guess: bool = False
     meeting_id: str | None = None
     extra_sections: list[str] = Field(default_factory=list)
+    alternatives: list[list[str]] = Field(
+        default_factory=list, description="the notice's other lists, for the user to pick from when unsure")
 
 
 class Fact(_Node):

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError, field_validator
 
 from assistant.core.content import Schema, WriterKind, load
-from assistant.core.types import Request, Structure, StructureSource
+from assistant.core.types import Request, Role, Structure, StructureSource
 from assistant.draft.notice import read_notice
 from assistant.draft.writer import is_branch_meeting, writer_kind
 
@@ -143,6 +143,13 @@ def match_registry(registry: list[Meeting], req: Request) -> Meeting | None:
 
 # --- a list from a pasted notice ---------------------------------------------------------
 
+_ROLE_WORDS = {Role.BANZI: "班子（或支部委员会）", Role.GEREN: "个人", Role.ZHIBU: "党员个人"}
+
+
+def _quote(sentence: str, limit: int = 60) -> str:
+    where = sentence.replace("\n", " ")
+    return where if len(where) <= limit else where[:limit] + "…"
+
 
 def dimensions_from_notice(text: str) -> list[str]:
     """The 方面 enumeration of a notice, in its order; [] when none is found."""
@@ -195,14 +202,19 @@ def choose_structure(
     if req.dimensions:
         dims = [d.strip() for d in req.dimensions if d.strip()]
         return Structure(dimensions=dims, source=StructureSource.USER, reason="使用您给出的方面清单。")
-    from_notice = read_notice(req.notice)
+    from_notice = read_notice(req.notice, req.role)
     if from_notice:
-        where = from_notice.sentence.replace("\n", " ")
-        where = where if len(where) <= 60 else where[:60] + "…"
+        reason = f"从您粘贴的通知中识别出 {len(from_notice.dimensions)} 个方面（依据：“{_quote(from_notice.sentence)}”）。"
+        if from_notice.unsure:
+            others = "；".join(f"“{_quote(o.sentence, 40)}”" for o in from_notice.others)
+            reason += (f"通知中还有另外 {len(from_notice.others)} 份清单（{others}），无法确定哪一份是要求"
+                       f"{_ROLE_WORDS[req.role]}对照的，请核对；可在“方面清单”下改选。")
         return Structure(
             dimensions=from_notice.dimensions,
             source=StructureSource.NOTICE,
-            reason=f"从您粘贴的通知中识别出 {len(from_notice.dimensions)} 个方面（依据：“{where}”）。",
+            reason=reason,
+            guess=from_notice.unsure,
+            alternatives=[o.dimensions for o in from_notice.others] if from_notice.unsure else [],
         )
     meeting = match_registry(registry, req)
     if meeting:

@@ -17,6 +17,9 @@ from assistant.core.types import Request, Role
 from assistant.draft.facts import split_facts
 from assistant.draft.structure import load_registry
 
+# The notice's lists are offered as one line each, their items joined by this.
+LIST_JOIN = "；"
+
 
 class Handlers:
     def __init__(self, settings: Settings, workspace: Workspace) -> None:
@@ -75,7 +78,14 @@ class Handlers:
         s = plan.structure
         note = f"**方面清单来源**：{s.reason}" + ("（推测，请核对）" if s.guess else "")
         rows = [[f.text, f.kind.label, f.label, f.reason or f.kind_reason] for f in plan.facts]
-        return "\n".join(s.dimensions), note, gr.update(value=rows or [["（没有填写具体情况：事例处将留【待补充】）", "", "", ""]])
+        lists = [LIST_JOIN.join(d) for d in [s.dimensions, *s.alternatives]] if s.alternatives else []
+        return ("\n".join(s.dimensions), note,
+                gr.update(value=rows or [["（没有填写具体情况：事例处将留【待补充】）", "", "", ""]]),
+                gr.update(choices=lists, value=lists[0] if lists else None, visible=bool(lists)))
+
+    def on_pick_list(self, picked):
+        """One of the notice's lists, chosen by the user, into the 方面 box."""
+        return "\n".join(picked.split(LIST_JOIN)) if picked else gr.update()
 
     def on_known(self, label):
         for m in self.registry:

@@ -66,11 +66,13 @@ class UI(Handlers):
                                     meeting = gr.Dropdown(MEETINGS, value="民主生活会", label="会议类型", elem_id="req-meeting")
                                 known = gr.Dropdown([m.label for m in self.registry], value=None,
                                                     label="已收录的会议（选择后自动填写年度、类型和方面）")
-                                notice = gr.Textbox(label="通知原文（可选）", lines=3,
-                                                    placeholder="粘贴上级通知，可自动识别其中的方面清单")
+                                notice = gr.Textbox(label="通知原文（可选）", lines=3, elem_id="req-notice",
+                                                    placeholder="粘贴上级通知（网页、PDF 中复制的均可），可自动识别其中的方面清单")
                                 with gr.Row():
                                     dims = gr.Textbox(label="方面清单（一行一个，可修改）", lines=6, elem_id="req-dims")
-                                dims_note = gr.Markdown()
+                                dims_note = gr.Markdown(elem_id="dims-note")
+                                notice_lists = gr.Radio([], label="通知中有几份清单，无法确定用哪一份：点选即换用",
+                                                        visible=False, elem_id="notice-lists")
                                 facts = gr.Textbox(label="本年度具体情况", lines=6, placeholder=FACTS_HINT, elem_id="req-facts")
                                 with gr.Row():
                                     b_structure = gr.Button("识别方面和事实归类", elem_id="btn-structure")
@@ -184,7 +186,8 @@ class UI(Handlers):
                 comp.change(self.on_request_input, [owner, rid, *req_inputs], rid,
                             trigger_mode="always_last", show_progress="hidden")
             known.change(self.on_known, known, [year, meeting, dims, dims_note])
-            b_structure.click(self.on_structure, req_inputs, [dims, dims_note, fact_table])
+            b_structure.click(self.on_structure, req_inputs, [dims, dims_note, fact_table, notice_lists])
+            notice_lists.input(self.on_pick_list, notice_lists, dims)
             b_draft.click(self.on_draft, [owner, rid, *req_inputs], with_history)
             for trigger in (b_send.click, chat_in.submit):
                 trigger(self.on_chat, [owner, rid, chat_in], [chat_in, *with_history])
