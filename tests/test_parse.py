@@ -210,3 +210,22 @@ def test_a_notice_in_traditional_characters_gives_its_list_in_simplified():
 
     notice = "會議重點查擺以下方面：\n一、帶頭強化政治忠誠、提高政治能力方面\n二、帶頭固本培元、增強黨性方面\n"
     assert dimensions_from_notice(notice) == ["带头强化政治忠诚、提高政治能力", "带头固本培元、增强党性"]
+
+
+BODY = "一、存在的主要问题\n（一）在政治信仰方面\n一是学习不够深入。\n二、原因剖析\n（一）理想信念有所弱化。\n三、整改措施\n（一）加强学习。\n"
+
+
+@pytest.mark.parametrize("head,role", [
+    # a 支部委员会's own material is the 班子's at its 组织生活会
+    ("机关第一党支部委员会2024年度组织生活会对照检查材料\n按照机关党委通知要求，支委会认真查摆问题。", Role.BANZI),
+    # the title says only 党支部; the preamble and the voice say it is the committee
+    ("机关第一党支部2024年度组织生活会对照检查材料\n我代表支部委员会作对照检查。一年来，我们坚持三会一课。", Role.BANZI),
+    # a 党员's: the title says 党员, or only the voice tells
+    ("2024年度组织生活会党员对照检查材料\n按照支部要求，我认真查摆问题。", Role.GEREN),
+    ("2024年度组织生活会对照检查材料\n按照支部要求，我认真学习了党章，对照党员标准查找自身差距，我在工作中还存在不足。", Role.GEREN),
+    ("2024年度组织生活会对照检查材料\n按照支部安排，我们认真学习，班子成员逐一谈心谈话，支委会研究确定了问题清单。", Role.BANZI),
+    # nothing says whose it is: left for the user, not guessed from the meeting
+    ("2024年度组织生活会对照检查材料\n按照要求，认真查摆问题如下。", None),
+])
+def test_role_from_title_preamble_and_voice(head, role):
+    assert parse_material(head + "\n" + BODY).role == role

@@ -45,7 +45,9 @@ class _Rules(Schema):
     dimension_aliases: dict[str, str]
     example_markers: tuple[str, ...]
     short_example_followers: tuple[str, ...]
+    role_titles: dict[Role, tuple[str, ...]]
     role_hints: dict[Role, tuple[str, ...]]
+    role_voice: dict[Role, tuple[str, ...]]
     meeting_kinds: tuple[str, ...]
     themes: tuple[_Theme, ...]
 
@@ -301,18 +303,23 @@ def _infer_year(title: str, preamble: str, source: str | None) -> int | None:
     return None
 
 
-def _infer_role(title: str, preamble: str, source: str | None) -> Role | None:
-    hints = _rules().role_hints
-    for text in (title, preamble):
-        if "个人" in text and text is title:
-            return Role.GEREN
-        for role in (Role.GEREN, Role.BANZI):
-            if any(h in text for h in hints[role]):
-                return role
-        if text is title and any(w in title for w in ("班子", "党组", "党委")):
-            return Role.BANZI
-        if any(h in text for h in hints[Role.ZHIBU]):
-            return Role.ZHIBU
+def _infer_role(title: str, preamble: str, source: str | None, body: str = "") -> Role | None:
+    """班子 or 个人 from the title's words, the preamble's phrases, then the text's voice
+    (parse_rules.yaml); the file name last."""
+    rules = _rules()
+    for role in (Role.GEREN, Role.BANZI):
+        if any(w in title for w in rules.role_titles[role]):
+            return role
+    for role in (Role.GEREN, Role.BANZI):
+        if any(h in preamble for h in rules.role_hints[role]):
+            return role
+    text = "\n".join((title, preamble, body))
+    voice = {role: sum(len(re.findall(p, text)) for p in rules.role_voice[role]) for role in (Role.GEREN, Role.BANZI)}
+    if voice[Role.GEREN] != voice[Role.BANZI]:
+        louder = max(voice, key=voice.get)
+        # One side must clearly carry it: more than twice the other's count.
+        if voice[louder] > 2 * voice[min(voice, key=voice.get)]:
+            return louder
     if source:
         name = Path(source).name
         for role in Role:
@@ -372,7 +379,7 @@ def parse_material(
         sections=parser.sections,
         source=source,
         year=year or _infer_year(title, preamble, source),
-        role=Role(role) if role else _infer_role(title, preamble, source),
+        role=Role(role) if role else _infer_role(title, preamble, source, "\n".join(lines)),
         meeting=meeting or _infer_meeting(title, preamble),
         theme=theme or _infer_theme(title, preamble),
     )
