@@ -229,8 +229,9 @@ def read_notice(text: str, role: Role | str | None = None) -> NoticeList | None:
         after_previous = start + len(notice_list.sentence)
     if not lists:
         return None
-    # Addressed to this writer first (then to no one in particular), a check list before a
-    # list of tasks, then the notice's order.
+    # Not addressed to someone else first; among those a list to check against before
+    # requirements or tasks; then one addressed to this writer before one addressed to no
+    # one in particular; then the notice's order (sorted() is stable).
     ranked = sorted(lists, key=lambda f: (not _fits(f, role), not f.checks,
                                           f.audience is None and role is not None))
     best = ranked[0]
