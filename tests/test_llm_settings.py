@@ -145,3 +145,35 @@ def test_only_this_machine_may_save_or_test_and_the_key_stays_hidden(settings):
     service.test("openai", "http://127.0.0.1:9/v1", "m", "", 5, local=True)
     service.test("openai", "http://127.0.0.1:8/v1", "m", "", 5, local=True)
     assert [t["api_key"] for t in ws.tested] == ["sk-kept", ""]
+
+
+def test_a_new_address_saved_with_an_empty_key_box_drops_the_old_key(settings):
+    ws = Recorder()
+    service = LLMSettings(settings, ws)
+    service.save(True, "openai", "http://127.0.0.1:9/v1", "m", "sk-for-nine", 10, local=True)
+    status = service.save(True, "openai", "http://10.0.0.7:8000/v1", "m", "", 10, local=True)
+    assert "已清除" in status and "sk-for-nine" not in status
+    assert effective(settings).api_key.get_secret_value() == ""
+    assert ws.used[-1]["base_url"] == "http://10.0.0.7:8000/v1" and ws.used[-1]["api_key"] == ""
+    assert "sk-for-nine" not in settings_file(settings).read_text("utf-8")
+    # back to the first address: the key is not remembered either, it must be typed again
+    service.save(True, "openai", "http://127.0.0.1:9/v1", "m", "", 10, local=True)
+    assert effective(settings).api_key.get_secret_value() == ""
+
+
+def test_the_browser_secret_is_created_owner_only(tmp_path, monkeypatch):
+    from assistant.app.store import browser_secret
+
+    created = []
+    real_open = os.open
+
+    def watch(path, flags, mode=0o777, *a, **k):
+        fd = real_open(path, flags, mode, *a, **k)
+        created.append(stat.S_IMODE(os.fstat(fd).st_mode))  # the mode at the moment it exists
+        return fd
+
+    monkeypatch.setattr(os, "open", watch)
+    secret = browser_secret(tmp_path)
+    assert created == [0o600]
+    assert browser_secret(tmp_path) == secret
+    assert stat.S_IMODE(os.stat(tmp_path / "browser_secret").st_mode) == 0o600

@@ -121,13 +121,18 @@ class LLMSettings:
         return config
 
     def save(self, enabled, provider, url, model, key, timeout, *, local: bool) -> str:
-        """Save the page's values (an empty key keeps the saved one) and switch drafting."""
+        """Save the page's values and switch drafting. An empty key keeps the saved one for
+        the address it was saved with; a new address drops it, so a key never goes to an
+        address it was not entered for."""
         if not local:
             return NOT_LOCAL
         data = {"enabled": bool(enabled), "provider": provider, "base_url": (url or "").strip(),
                 "model": (model or "").strip(), "timeout": float(timeout or 60)}
+        saved = read_saved(self.settings)
         # The file's own key, never one from the environment: that one stays off the disk.
-        data["api_key"] = key.strip() if key and key.strip() else read_saved(self.settings).get("api_key") or ""
+        kept = saved.get("api_key") or "" if saved.get("base_url") == data["base_url"] else ""
+        dropped = bool(saved.get("api_key")) and not kept and not (key and key.strip())
+        data["api_key"] = key.strip() if key and key.strip() else kept
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         path = settings_file(self.settings)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others
@@ -138,6 +143,8 @@ class LLMSettings:
         self.ws.use_llm(config.endpoint() if config.enabled else None)
         state = "已启用大模型模式" if config.enabled and config.base_url else "使用离线模式（默认）"
         status = f"已保存。{state}。密钥{'已保存（不显示）' if data['api_key'] else '未设置'}。"
+        if dropped:
+            status += "服务地址已更改，原来的密钥只用于原地址，已清除；新地址需要密钥时请重新填写。"
         if config.overridden:
             names = "、".join(f"DUIZHAO_{f.upper()}" for f in config.overridden)
             status += f"环境变量 {names} 已设置，优先于此处的设置。"

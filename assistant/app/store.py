@@ -227,6 +227,8 @@ def browser_secret(data_dir: Path) -> str:
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(24)
-    path.write_text(secret)
-    os.chmod(path, 0o600)
+    # Created owner-only: written first and chmod-ed after, it would be readable in between.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secret)
     return secret
