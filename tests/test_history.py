@@ -280,3 +280,15 @@ def test_delete_from_a_stale_copy_keeps_an_edit_saved_meanwhile(ws):
     assert saved.texts["preamble"] == "前言第一句。"
     assert saved.texts["measures"] == "一是加强学习。二是我刚刚补写的措施。"
     assert stale.texts["measures"] == saved.texts["measures"]  # the screen shows it too
+
+
+def test_old_export_folders_are_removed_at_the_next_export(ws):
+    import os
+    import time
+
+    rec = _drafted(ws)
+    first = ws.export(rec, "txt")
+    old = time.time() - 3600
+    os.utime(first.parent, (old, old))
+    second = ws.export(rec, "md")
+    assert not first.parent.exists() and second.exists()

@@ -46,7 +46,10 @@ class UI(Handlers):
     def build(self) -> gr.Blocks:
         secret = browser_secret(self.settings.data_dir)
         llm = self.llm.apply()
-        with gr.Blocks(title="对照 · 对照检查材料起草助手", analytics_enabled=False) as demo:
+        # Uploads and exports Gradio keeps in its cache are removed after an hour (and all
+        # of them when the server restarts): they are the office's internal materials.
+        with gr.Blocks(title="对照 · 对照检查材料起草助手", analytics_enabled=False,
+                       delete_cache=(3600, 3600)) as demo:
             owner = gr.BrowserState("", storage_key="duizhao-owner", secret=secret)
             last = gr.BrowserState("", storage_key="duizhao-last-draft", secret=secret)
             rid = gr.State("")

@@ -328,9 +328,34 @@ class WorkspaceCore:
         if doc is None:
             raise InputError("还没有可导出的文稿")
         name = re.sub(r"[\\/:*?\"<>|\s]+", "_", record.draft.title or "对照检查材料")[:60]
-        path = service.export(doc, Path(tempfile.mkdtemp(prefix="duizhao-export-")) / f"{name}.{fmt}", fmt)
+        sweep_exports()
+        path = service.export(doc, Path(tempfile.mkdtemp(prefix=EXPORT_PREFIX)) / f"{name}.{fmt}", fmt)
         self.store.update(record.owner, record.id, lambda r: setattr(r, "exported", r.head))
         return path
+
+
+# An export is written to its own temporary folder, which the web page hands to the browser
+# (Gradio copies the file into its own cache, cleared by the Blocks' delete_cache). Folders
+# older than this are removed at the next export: long past any download, short enough that
+# a sensitive material does not sit in /tmp for days.
+EXPORT_PREFIX = "duizhao-export-"
+EXPORT_KEEP_S = 600
+
+
+def sweep_exports(now: float | None = None) -> int:
+    """Remove this product's export folders older than EXPORT_KEEP_S; how many."""
+    import shutil
+
+    now = time.time() if now is None else now
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{EXPORT_PREFIX}*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > EXPORT_KEEP_S:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue  # another process removed it first
+    return removed
 
 
 class Act:
