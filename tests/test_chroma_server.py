@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from support import CORPUS, SIX, free_port, start_server, stop_server
+from support import CORPUS, ROOT, SIX, child_env, free_port, start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -116,3 +118,39 @@ def test_two_writers_at_once(server_settings, embeddings, tmp_path):
     for g in made:
         assert g.name in by_source
         assert live[g.name] == by_source[g.name]["n_items"] == g.n_items
+
+
+def test_a_running_index_sees_what_another_process_ingests_without_restart(server_settings, embeddings,
+                                                                           chroma_server, model_path, tmp_path):
+    """An app process holds an Index on the office's Chroma server; a CLI ingest in another
+    process adds a material and re-ingests a changed one. The running Index finds both at
+    once (no restart), and never the replaced version's items."""
+    from assistant.ingest.index import LEDGER_REFRESH_S, Index
+
+    running = Index(server_settings, embeddings=embeddings)
+    known = {m["source"] for m in running.materials_list()}
+    folder = tmp_path / "new"
+    folder.mkdir()
+    material = ("{unit}2024年度民主生活会对照检查材料\n一、存在的主要问题\n（一）在理论学习方面\n"
+                "一是{text}。\n二、原因剖析\n（一）理想信念有所弱化。\n三、整改措施\n（一）加强理论学习。\n")
+    (folder / "水务局班子.txt").write_text(material.format(unit="某县水务局领导班子", text="防汛物资台账三年未盘点"), "utf-8")
+    env = child_env(tmp_path / "cli-data", model_path, DUIZHAO_CHROMA_HOST="127.0.0.1",
+                    DUIZHAO_CHROMA_PORT=str(chroma_server["port"]))
+
+    def cli_ingest():
+        done = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(folder)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+
+    cli_ingest()
+    time.sleep(LEDGER_REFRESH_S)
+    hits = running.search("防汛物资台账三年未盘点", k=3)
+    assert hits and "防汛物资台账" in hits[0].text
+    assert {m["source"] for m in running.materials_list()} == known | {"水务局班子.txt"}
+
+    (folder / "水务局班子.txt").write_text(material.format(unit="某县水务局领导班子", text="河长制巡河记录补记"), "utf-8")
+    cli_ingest()
+    time.sleep(LEDGER_REFRESH_S)
+    texts = [h.text for h in running.search("防汛物资台账 河长制巡河记录", k=10)]
+    assert any("河长制巡河记录补记" in t for t in texts)
+    assert not any("防汛物资台账" in t for t in texts)

@@ -315,3 +315,21 @@ def test_a_notice_with_two_lists_shows_both_and_the_pick_fills_the_list(server, 
     ui.wait_text("req-dims", "纪律作风", timeout=30)
     assert ui.text("req-dims").split("\n") == ["政治信仰", "作用发挥", "纪律作风"]
     ui.close()
+
+
+def test_markdown_and_html_in_an_uploaded_title_are_shown_as_text_and_fetch_nothing(server, browser, tmp_path):
+    title = "![标](http://203.0.113.5/pixel.png)某局班子2023年度对照检查材料"
+    body = ("一、存在的主要问题\n（一）在理论学习方面\n一是学习不够深入<img src=\"http://203.0.113.6/x.png\">。\n"
+            "二、原因剖析\n（一）理想信念有所弱化。\n三、整改措施\n（一）加强理论学习。\n")
+    path = tmp_path / "去年的材料.txt"
+    path.write_text(title + "\n" + body, "utf-8")
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.get_by_role("tab", name="上年度材料").click()
+    p.locator("#upload-last input[type=file]").set_input_files(str(path))
+    p.locator("#last-summary").get_by_text("学习不够深入").first.wait_for(timeout=60000)
+    p.wait_for_timeout(1500)  # time for any image the page might load
+    shown = p.locator("#last-summary").inner_text()
+    assert "![标](http://203.0.113.5/pixel.png)" in shown and "<img" in shown
+    assert p.locator("#last-summary img").count() == 0
+    ui.close()  # asserts that no request left this machine

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,13 @@ from assistant.core.settings import Settings
 from assistant.core.types import Material, SectionKind
 
 PARSER_VERSION = "1"
+# Other processes (app workers, a CLI ingest) write to a shared Chroma server. A search that
+# meets an item its ledger does not account for (a material ingested or re-ingested
+# elsewhere) reads that one material's record again; the materials list is read whole again.
+# Each at most this often, so items a killed ingest left behind (never in the ledger) cost
+# one small read a second, and a large store's ledger (600 ms at 5,000 materials) is not
+# read on every request.
+LEDGER_REFRESH_S = 1.0
 # Each record stores the item with its dimension name in front, so a query about a 方面
 # finds its items; the metadata keeps the bare text for display.
 ITEMS = "items"
@@ -161,6 +169,8 @@ class Index:
             collection_metadata=meta,
         )
         self._ledger: dict[str, dict[str, Any]] | None = None
+        self._ledger_read = 0.0
+        self._record_read: dict[str, float] = {}
 
     # --- writing --------------------------------------------------------------------
     def ingest(self, material: Material, *, owner: str = "corpus") -> IngestResult:
@@ -212,16 +222,34 @@ class Index:
         return len(old)
 
     # --- reading --------------------------------------------------------------------
-    def ledger(self) -> dict[str, dict[str, Any]]:
-        """material_id -> its record, for every material fully in the store."""
-        if self._ledger is None:
+    def ledger(self, fresh: bool = False) -> dict[str, dict[str, Any]]:
+        """material_id -> its record, for every material fully in the store; `fresh` reads
+        it again from the store unless it was read within LEDGER_REFRESH_S."""
+        now = time.monotonic()
+        if self._ledger is None or (fresh and now - self._ledger_read > LEDGER_REFRESH_S):
             got = self.materials.get(include=["metadatas"])
             self._ledger = {i: m for i, m in zip(got["ids"], got["metadatas"])}
+            self._ledger_read = now
         return self._ledger
 
     def _live(self, meta: dict[str, Any]) -> bool:
-        rec = self.ledger().get(meta.get("material_id", ""))
-        return rec is not None and rec.get("content_hash") == meta.get("content_hash")
+        mid, chash = meta.get("material_id", ""), meta.get("content_hash")
+        rec = self.ledger().get(mid)
+        if rec is None or rec.get("content_hash") != chash:
+            rec = self._reread(mid)  # written by another process since?
+        return rec is not None and rec.get("content_hash") == chash
+
+    def _reread(self, mid: str) -> dict[str, Any] | None:
+        """One material's ledger record as the store has it now (at most once a second)."""
+        ledger, now = self.ledger(), time.monotonic()
+        if now - self._record_read.get(mid, -LEDGER_REFRESH_S) >= LEDGER_REFRESH_S:
+            self._record_read[mid] = now
+            got = self.materials.get(ids=[mid], include=["metadatas"])
+            if got["ids"]:
+                ledger[mid] = got["metadatas"][0]
+            else:
+                ledger.pop(mid, None)
+        return ledger.get(mid)
 
     def search(
         self,
@@ -274,7 +302,8 @@ class Index:
         return {i: list(v) for i, v in zip(got["ids"], got["embeddings"])}
 
     def materials_list(self) -> list[dict[str, Any]]:
-        return sorted(self.ledger().values(), key=lambda m: (m.get("year", 0), m.get("source", "")))
+        ledger = self.ledger(fresh=True)
+        return sorted(ledger.values(), key=lambda m: (m.get("year", 0), m.get("source", "")))
 
     def live_items(self) -> Iterable[dict[str, Any]]:
         got = self.items.get(include=["metadatas"])

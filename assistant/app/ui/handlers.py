@@ -8,6 +8,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.app.llm_settings import LLMSettings, caller_is_local
+from assistant.app.markdown import md_text
 from assistant.app.store import DraftRecord, new_owner
 from assistant.app.ui import views
 from assistant.app.workspace import Workspace
@@ -76,7 +77,7 @@ class Handlers:
         req = self._request_from(role, unit, post, year, meeting, notice, "", facts)
         plan = self.ws.preview(req)
         s = plan.structure
-        note = f"**方面清单来源**：{s.reason}" + ("（推测，请核对）" if s.guess else "")
+        note = f"**方面清单来源**：{md_text(s.reason)}" + ("（推测，请核对）" if s.guess else "")
         rows = [[f.text, f.kind.label, f.label, f.reason or f.kind_reason] for f in plan.facts]
         lists = [LIST_JOIN.join(d) for d in [s.dimensions, *s.alternatives]] if s.alternatives else []
         return ("\n".join(s.dimensions), note,

@@ -7,6 +7,7 @@ import re
 
 import gradio as gr
 
+from assistant.app.markdown import md_text
 from assistant.app.store import ChatTurn, DraftRecord, DraftStore
 from assistant.app.workspace import SECTION_LABELS, Workspace
 
@@ -28,14 +29,14 @@ def view(ws: Workspace, rec: DraftRecord) -> list:
     req = rec.request
     draft = rec.draft
     texts = rec.texts
-    title = f"## {draft.title}" if draft else "## 尚未生成初稿\n在左侧填写信息后点击“生成初稿”，或直接在对话框里说明需求。"
+    title = f"## {md_text(draft.title)}" if draft else "## 尚未生成初稿\n在左侧填写信息后点击“生成初稿”，或直接在对话框里说明需求。"
     full = ws.full_text(rec)
     dims = "\n".join(draft.structure.dimensions) if draft else "\n".join(req.dimensions)
     dim_choices = [(f"（{n + 1}）{d.name}", f"problems:{n}") for n, d in enumerate(draft.problems)] if draft else []
     has_rect = bool(draft and draft.rectification)
     notes = ""
     if draft:
-        notes = f"**方面清单来源**：{draft.structure.reason}" + ("（推测，请核对）" if draft.structure.guess else "")
+        notes = f"**方面清单来源**：{md_text(draft.structure.reason)}" + ("（推测，请核对）" if draft.structure.guess else "")
     return [
         rec.id,
         req.role.value,
@@ -81,7 +82,7 @@ def unreadable(store: DraftStore, owner: str) -> str:
     bad = store.scan(owner)[1] if owner else []
     if not bad:
         return ""
-    lines = [f"- `{u.file}`：{u.reason}（文件仍保留在原处）" for u in bad]
+    lines = [f"- {md_text(u.file)}：{md_text(u.reason)}（文件仍保留在原处）" for u in bad]
     return "**以下稿子无法打开：**\n" + "\n".join(lines)
 
 
@@ -106,7 +107,7 @@ def repeats(rec: DraftRecord) -> str:
         return "已与上年度材料逐句比对，没有发现相近的句子。" if rec.draft else ""
     rows = ["| 部分 | 本年度句子 | 上年度相近句子 | 相似度 | 字面重合 |", "|---|---|---|---|---|"]
     for r in rec.repeats:
-        clean = lambda t: t.replace("|", "｜")
+        clean = md_text
         rows.append(f"| {SECTION_LABELS.get(r.key, r.key)} | ⚠ {clean(r.new)} | {clean(r.old)} | "
                     f"{r.cosine:.2f} | {r.overlap:.0%} |")
     return f"**发现 {len(rec.repeats)} 处与上年度材料相近的句子，建议改写：**\n\n" + "\n".join(rows)
@@ -121,9 +122,9 @@ def sources(rec: DraftRecord) -> str:
         refs = []
         for s in p.sources:
             if s.kind == "fact":
-                refs.append(f"您提供的事实：{s.text[:40]}")
+                refs.append(f"您提供的事实：{md_text(s.text[:40])}")
             elif s.kind in ("reference", "corpus"):
-                refs.append(f"参考往年材料：{s.source or '语料'}（{s.year or '?'}年）")
+                refs.append(f"参考往年材料：{md_text(s.source or '语料')}（{s.year or '?'}年）")
             elif s.kind == "llm":
                 refs.append("大模型")
             elif s.kind == "lastyear":
@@ -133,12 +134,12 @@ def sources(rec: DraftRecord) -> str:
         return "；".join(dict.fromkeys(refs))
 
     for dim in rec.draft.problems:
-        lines.append(f"**{dim.heading}**")
+        lines.append(f"**{md_text(dim.heading)}**")
         lines += [f"- {p.marker or '·'} {describe(p)}" for p in dim.items]
     lines.append("**原因剖析**")
-    lines += [f"- {p.title}：{describe(p)}" for p in rec.draft.causes]
+    lines += [f"- {md_text(p.title)}：{describe(p)}" for p in rec.draft.causes]
     lines.append("**整改措施**")
-    lines += [f"- {p.title}：{describe(p)}" for p in rec.draft.measures]
+    lines += [f"- {md_text(p.title)}：{describe(p)}" for p in rec.draft.measures]
     return "\n".join(lines)
 
 
@@ -150,8 +151,8 @@ def audit(findings, has_draft: bool) -> str:
     icon = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
     lines = [f"**审核结果：{summary(findings)}**（按组织部门审核材料的常见要求逐项检查，修改后可再次检查）", ""]
     for f in findings:
-        lines.append(f"- {icon.get(f.severity.value, '')} **{f.location}**：{f.message}"
-                     + (f" 建议：{f.suggestion}" if f.suggestion else ""))
+        lines.append(f"- {icon.get(f.severity.value, '')} **{md_text(f.location)}**：{md_text(f.message)}"
+                     + (f" 建议：{md_text(f.suggestion)}" if f.suggestion else ""))
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ year's text sentence by sentence."""
 from __future__ import annotations
 
 from assistant.app import service
+from assistant.app.markdown import md_text
 from assistant.app.store import DraftRecord, RepeatView
 from assistant.app.workspace.core import LOG
 from assistant.core.errors import InputError
@@ -64,14 +65,15 @@ class LastYearMixin:
         problems = old_problems(m)
         sec = m.section(SectionKind.PROBLEMS)
         dims = [d.name for d in sec.dimensions] if sec else []
+        # Everything shown here was read from the user's file: shown as text, never as Markdown.
         lines = [
-            f"**{record.last_year_name}**：{m.title or '（无标题）'}",
+            f"**{md_text(record.last_year_name)}**：{md_text(m.title) or '（无标题）'}",
             f"- 角色：{m.role.value if m.role else '未识别'}；年度：{m.year or '未识别'}（如有误请在下方更正）",
-            f"- 方面（{len(dims)} 个）：{'、'.join(dims) or '未识别'}",
+            f"- 方面（{len(dims)} 个）：{md_text('、'.join(dims)) or '未识别'}",
             f"- 查摆的问题（{len(problems)} 条）：",
         ]
-        lines += [f"  {n}. 〔{p.dimension}〕{p.judgement}" for n, p in enumerate(problems, 1)]
-        lines += [f"- 提示：{w}" for w in [*record.last_year_notes, *m.warnings]]
+        lines += [f"  {n}. 〔{md_text(p.dimension)}〕{md_text(p.judgement)}" for n, p in enumerate(problems, 1)]
+        lines += [f"- 提示：{md_text(w)}" for w in [*record.last_year_notes, *m.warnings]]
         return "\n".join(lines)
 
     def context(self, record: DraftRecord) -> Context:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.app import history
 from assistant.app.document import SECTION_LABELS, split_document
+from assistant.app.markdown import md_text
 from assistant.app.store import DraftRecord
 from assistant.app.workspace.core import LOG, Act
 from assistant.core.errors import InputError
@@ -71,6 +72,7 @@ class VersionsMixin:
             n = sum(1 for _, sec in rows for r in sec if r[0] != "equal")
             changes = f"与导出时的第 {base} 版相比改动了 {n} 句（见“历史版本”中的比较）"
         findings = self.audit(record)
-        return record, (f"已导入修改稿《{name}》，保存为第 {record.head} 版；{changes}。"
-                        f"重新审核发现 {len(findings)} 处需要注意。" + "".join(loaded.notes))
+        # The file's name and what OCR read go into the chat's Markdown: as text only.
+        return record, (f"已导入修改稿《{md_text(name)}》，保存为第 {record.head} 版；{changes}。"
+                        f"重新审核发现 {len(findings)} 处需要注意。" + md_text("".join(loaded.notes)))
 
