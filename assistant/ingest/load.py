@@ -110,7 +110,9 @@ def load_plain(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise InputError("无法读取文件（可能正被其他程序占用或磁盘出错）", source) from None
     if not data.strip():
         return ""
-    return clean_pasted(_decode_text(data, source)[0])
+    # Kept line for line: facts are one a line (never rejoined, see split_facts) and a
+    # notice is cleaned where it is read (draft/notice.py).
+    return _decode_text(data, source)[0]
 
 
 def _check_suffix(name: str, source: str) -> str:
