@@ -13,11 +13,11 @@ export TOKENIZERS_PARALLELISM := false
 
 setup: $(STAMP) system
 
-# Debian packages features need: LibreOffice reads .doc/.wps, OpenCV (inside the OCR)
-# loads the GL and GLib libraries, and the CJK fonts print the pages that tests and bench
-# read back by OCR. Installed where apt and root are at hand; elsewhere the app still runs
-# and says, on a .doc upload, how to install them.
-SYSTEM_PKGS := libreoffice-writer-nogui libgl1 libglib2.0-0 fonts-noto-cjk
+# Debian packages features need: LibreOffice reads .doc/.wps; OpenCV (inside the OCR) loads
+# the GL, GLib and X11 (SM, Xext) libraries its bundled Qt links to; the CJK fonts print the
+# pages that tests and bench read back by OCR. Installed where apt and root are at hand;
+# elsewhere the app still runs and says, on a .doc upload, how to install them.
+SYSTEM_PKGS := libreoffice-writer-nogui libgl1 libglib2.0-0 libsm6 libxext6 fonts-noto-cjk
 system:
 	@missing=$$(for p in $(SYSTEM_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \

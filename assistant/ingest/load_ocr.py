@@ -143,8 +143,8 @@ def _engine(source: str):
     try:
         return _cached_engine()
     except ImportError:
-        # opencv, which RapidOCR loads, needs the system's GL and GLib libraries.
-        raise InputError("文字识别组件无法加载（缺少系统库 libgl1、libglib2.0-0），"
+        # opencv, which RapidOCR loads, needs the system's GL, GLib and X11 libraries.
+        raise InputError("文字识别组件无法加载（缺少系统库 libgl1、libglib2.0-0、libsm6、libxext6），"
                          "请运行 make setup 或请管理员安装后再试", source) from None
 
 
