@@ -87,20 +87,20 @@ def test_an_unsure_choice_is_said_and_the_other_list_offered():
     assert s.alternatives and s.alternatives[0] != s.dimensions
 
 
-@pytest.mark.parametrize("notice,expected", [
-    (MEMBERS, SIX_MEMBER),
+@pytest.mark.parametrize("notice,role,expected", [
+    (MEMBERS, "个人", SIX_MEMBER),
     # "五个方面" over six items: the items are trusted, not the count
     ("党员要对照五个方面查摆问题，一是政治信仰方面，二是党员意识方面，三是理论学习方面，四是能力本领方面，"
-     "五是作用发挥方面，六是纪律作风方面。", SIX_MEMBER),
-    ("会议重点查摆以下方面：\n（一）政治信仰方面\n（二）党员意识方面\n（三）理论学习方面\n", SIX_MEMBER[:3]),
+     "五是作用发挥方面，六是纪律作风方面。", "个人", SIX_MEMBER),
+    ("会议重点查摆以下方面：\n（一）政治信仰方面\n（二）党员意识方面\n（三）理论学习方面\n", "个人", SIX_MEMBER[:3]),
     # 带头 in passing is no list when the sentence enumerates its 方面
     ("党员领导干部要带头学习，带头查摆问题，重点对照政治信仰、党员意识、理论学习、能力本领、作用发挥、纪律作风"
-     "等六个方面进行检视。", SIX_MEMBER),
-    ("带头强化政治忠诚、提高政治能力，带头固本培元、增强党性，带头敬畏人民、敬畏组织、敬畏法纪",
+     "等六个方面进行检视。", "个人", SIX_MEMBER),
+    ("带头强化政治忠诚、提高政治能力，带头固本培元、增强党性，带头敬畏人民、敬畏组织、敬畏法纪", "班子",
      ["带头强化政治忠诚、提高政治能力", "带头固本培元、增强党性", "带头敬畏人民、敬畏组织、敬畏法纪"]),
 ])
-def test_the_list_without_lead_ins_or_tails(notice, expected):
-    assert read_notice(notice).dimensions == expected
+def test_the_list_without_lead_ins_or_tails(notice, role, expected):
+    assert read_notice(notice, role).dimensions == expected
 
 
 def test_a_notice_without_a_list_gives_none():

@@ -50,7 +50,7 @@ def test_a_notice_pasted_from_a_web_page_reads_its_list() -> None:
             "来源：机关党委　　发布时间：2025-01-06　　浏览次数：326",
             *wrap(body, 30), "【打印本页】【关闭窗口】", "上一篇：关于做好年终总结的通知"]
 
-    found = read_notice("\n".join(page))
+    found = read_notice("\n".join(page), "班子")  # the 支部委员会 is the 班子 of a 组织生活会
 
     assert found.dimensions == ["带头严守政治纪律和政治规矩", "带头增强党性、提高本领", "带头践行宗旨、为民造福",
                                 "带头真抓实干、担当作为", "带头履行管党治党责任"]
