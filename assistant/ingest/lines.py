@@ -95,7 +95,8 @@ def clean_pasted(text: str) -> str:
     paragraphs (full-width indents stripped). Text with neither comes back unchanged."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     stripped = [ln.replace("\xa0", " ").strip() for ln in raw]  # str.strip() takes \u3000 too
-    kept = [ln for ln in stripped if ln and not is_noise(ln)]
+    noise = [bool(ln) and is_noise(ln) for ln in stripped]
+    kept = [ln for ln, drop in zip(stripped, noise) if ln and not drop]
     if not kept:
         return text  # nothing but noise is still what the user gave: theirs to judge
     widest = max(width(ln) for ln in kept)
@@ -104,8 +105,8 @@ def clean_pasted(text: str) -> str:
         # A full line ending in ；or ： is one clause of a list run on across lines (a
         # notice's items); only a sentence's end or a short line ends a paragraph here.
         return rejoin([Line(ln, width(ln) < widest - _WIDTH_SLACK) for ln in kept], ends=SENTENCE_END)
-    if any(ln and is_noise(ln) for ln in stripped):
-        return "\n".join(line for line, s in zip(raw, stripped) if not (s and is_noise(s)))
+    if any(noise):
+        return "\n".join(line for line, drop in zip(raw, noise) if not drop)
     return text
 
 
