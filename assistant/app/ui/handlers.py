@@ -8,7 +8,6 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.app.llm_settings import LLMSettings, caller_is_local
-from assistant.app.markdown import md_text
 from assistant.app.store import DraftRecord, new_owner
 from assistant.app.ui import views
 from assistant.app.workspace import Workspace
@@ -77,7 +76,7 @@ class Handlers:
         req = self._request_from(role, unit, post, year, meeting, notice, "", facts)
         plan = self.ws.preview(req)
         s = plan.structure
-        note = f"**方面清单来源**：{md_text(s.reason)}" + ("（推测，请核对）" if s.guess else "")
+        note = views.structure_note(s)
         rows = [[f.text, f.kind.label, f.label, f.reason or f.kind_reason] for f in plan.facts]
         lists = [LIST_JOIN.join(d) for d in [s.dimensions, *s.alternatives]] if s.alternatives else []
         return ("\n".join(s.dimensions), note,

@@ -24,6 +24,11 @@ def history(store: DraftStore, owner: str, current: str):
     return gr.update(choices=choices, value=current if any(c[1] == current for c in choices) else None)
 
 
+def structure_note(structure) -> str:
+    """Where the 方面 list came from, as the page shows it under the list."""
+    return f"**方面清单来源**：{md_text(structure.reason)}" + ("（推测，请核对）" if structure.guess else "")
+
+
 def view(ws: Workspace, rec: DraftRecord) -> list:
     """Every display component's value, in the order of the layout's `view`."""
     req = rec.request
@@ -36,7 +41,7 @@ def view(ws: Workspace, rec: DraftRecord) -> list:
     has_rect = bool(draft and draft.rectification)
     notes = ""
     if draft:
-        notes = f"**方面清单来源**：{md_text(draft.structure.reason)}" + ("（推测，请核对）" if draft.structure.guess else "")
+        notes = structure_note(draft.structure)
     return [
         rec.id,
         req.role.value,
@@ -107,8 +112,7 @@ def repeats(rec: DraftRecord) -> str:
         return "已与上年度材料逐句比对，没有发现相近的句子。" if rec.draft else ""
     rows = ["| 部分 | 本年度句子 | 上年度相近句子 | 相似度 | 字面重合 |", "|---|---|---|---|---|"]
     for r in rec.repeats:
-        clean = md_text
-        rows.append(f"| {SECTION_LABELS.get(r.key, r.key)} | ⚠ {clean(r.new)} | {clean(r.old)} | "
+        rows.append(f"| {SECTION_LABELS.get(r.key, r.key)} | ⚠ {md_text(r.new)} | {md_text(r.old)} | "
                     f"{r.cosine:.2f} | {r.overlap:.0%} |")
     return f"**发现 {len(rec.repeats)} 处与上年度材料相近的句子，建议改写：**\n\n" + "\n".join(rows)
 
