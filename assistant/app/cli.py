@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from assistant.app import cli_corpus
+from assistant.app import cli_corpus, cli_office
 from assistant.app.cli_common import console, err, fail, load_settings
 from assistant.core.errors import InputError
 
@@ -264,6 +264,7 @@ def revise(
 from assistant.app.cli_versions import app as versions_app  # noqa: E402 (after the commands above)
 
 app.add_typer(versions_app, name="versions")
+cli_office.register(app)
 
 
 def main() -> None:

@@ -30,7 +30,10 @@ def build_workspace(settings: Settings, *, ingest_corpus: bool = True):
                 print(f"语料文件未能导入：{result.source}（{result.message}）")
         LOG.info("corpus ingested failed=%d", failed)
     drafter = Drafter(settings, index)
-    return Workspace(settings, drafter, DraftStore(settings.drafts_dir))
+    workspace = Workspace(settings, drafter, DraftStore(settings.drafts_dir))
+    if moved := workspace.retag_uploads():
+        LOG.info("uploads stored again under their store ids: %d", moved)
+    return workspace
 
 
 def main() -> None:

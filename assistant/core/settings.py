@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     # Vectors of the phrase bank and prototypes, kept between runs; default <data_dir>/cache.
     cache_dir: Path | None = None
 
+    # Office deployment: sign-in with the accounts in <data_dir>/accounts.sqlite (the `users`
+    # command), or the user a trusted reverse proxy names in this header (off unless set).
+    login: bool = False
+    trusted_user_header: str = ""
+    session_hours: float = 12.0
+
     max_upload_mb: int = 20
     seed: int = 0
 

@@ -104,13 +104,8 @@ class OfflineComposer:
     def references(self, plan: Plan, d: int, k: int = 2) -> list[SourceRef]:
         """Past materials about the same 方面, for the writer to read: never copied in."""
         dim = plan.dimensions[d]
-        mine = plan.owner
-
-        def allowed(meta) -> bool:  # the shared corpus and this user's own uploads only
-            return meta.get("owner", "corpus") in ("corpus", mine)
-
         query = f"{dim.name}：{'；'.join(dim.fact_texts)}" if dim.facts else dim.name
-        hits = self.index.search(query, k=k, section="problems", where=allowed)
+        hits = self.index.search(query, k=k, section="problems", owner=plan.owner)
         return [SourceRef(kind="reference", text=h.meta.get("text", h.text)[:200], source=h.meta.get("source", ""),
                           year=h.meta.get("year") or None) for h in hits]
 

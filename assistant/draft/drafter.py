@@ -131,7 +131,7 @@ class Drafter:
         if req.year is None:
             req = req.model_copy(update={"year": default_year()})
         user_registry = self.settings.data_dir / "meetings.yaml"
-        materials = [m for m in self.index.materials_list() if m.get("owner") in ("corpus", ctx.owner)]
+        materials = self.index.materials_list(ctx.owner)
         progress, carried, rectified, checker = [], [], set(), None
         if ctx.last_year is not None:
             kinds = {f: k.kind for f, k in zip(req.facts, self.reader.kinds(req.facts))}

@@ -94,6 +94,15 @@ def content_hash(material: Material) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+# Materials ingested from the corpus folder belong to everyone; a user's upload carries that
+# user's store id (app/accounts.py) and is seen by that user only.
+SHARED = "corpus"
+
+
+def visible(meta: dict[str, Any], owner: str) -> bool:
+    return meta.get("owner", SHARED) in (SHARED, owner)
+
+
 @dataclass
 class IngestResult:
     source: str
@@ -173,7 +182,7 @@ class Index:
         self._record_read: dict[str, float] = {}
 
     # --- writing --------------------------------------------------------------------
-    def ingest(self, material: Material, *, owner: str = "corpus") -> IngestResult:
+    def ingest(self, material: Material, *, owner: str = SHARED) -> IngestResult:
         source = material.source or material.title or "未命名材料"
         mid = material_id(source)
         chash = content_hash(material)
@@ -258,12 +267,14 @@ class Index:
         *,
         role: str | None = None,
         section: str | None = None,
+        owner: str = SHARED,
         where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> list[Hit]:
-        """Nearest items. Filters are applied to an over-fetched result, not as a Chroma
-        `where`, which is many times slower on a large store (see models.md)."""
+        """Nearest items of the shared corpus and of `owner`'s own uploads. Filters are
+        applied to an over-fetched result, not as a Chroma `where`, which is many times
+        slower on a large store (see models.md)."""
         vec = self.embeddings.embed_query(query)
-        return self.search_by_vector(vec, k, role=role, section=section, where=where)
+        return self.search_by_vector(vec, k, role=role, section=section, owner=owner, where=where)
 
     def search_by_vector(
         self,
@@ -272,11 +283,13 @@ class Index:
         *,
         role: str | None = None,
         section: str | None = None,
+        owner: str = SHARED,
         where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> list[Hit]:
         def keep(m: dict[str, Any]) -> bool:
             return (
-                self._live(m)
+                visible(m, owner)
+                and self._live(m)
                 and (not role or m.get("role") == role)
                 and (not section or m.get("section_kind") == section)
                 and (where is None or where(m))
@@ -301,9 +314,11 @@ class Index:
         got = self.items.get(ids=ids, include=["embeddings"])
         return {i: list(v) for i, v in zip(got["ids"], got["embeddings"])}
 
-    def materials_list(self) -> list[dict[str, Any]]:
+    def materials_list(self, owner: str = SHARED) -> list[dict[str, Any]]:
+        """The shared corpus's materials and `owner`'s own uploads."""
         ledger = self.ledger(fresh=True)
-        return sorted(ledger.values(), key=lambda m: (m.get("year", 0), m.get("source", "")))
+        mine = (m for m in ledger.values() if visible(m, owner))
+        return sorted(mine, key=lambda m: (m.get("year", 0), m.get("source", "")))
 
     def live_items(self) -> Iterable[dict[str, Any]]:
         got = self.items.get(include=["metadatas"])

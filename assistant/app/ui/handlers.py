@@ -7,7 +7,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.app.llm_settings import LLMSettings, caller_is_local
+from assistant.app.accounts import Identity
+from assistant.app.llm_settings import NOT_LOCAL, LLMSettings, caller_is_local
 from assistant.app.store import DraftRecord, new_owner
 from assistant.app.ui import views
 from assistant.app.workspace import Workspace
@@ -19,6 +20,7 @@ from assistant.draft.structure import load_registry
 
 # The notice's lists are offered as one line each, their items joined by this.
 LIST_JOIN = "；"
+NOT_ADMIN = "只有管理员可以修改大模型设置。"
 
 
 class Handlers:
@@ -28,6 +30,21 @@ class Handlers:
         self.store = workspace.store
         self.llm = LLMSettings(settings, workspace)
         self.registry = load_registry(settings.data_dir / "meetings.yaml")
+        self.identity = Identity(settings.data_dir, login=settings.login, header=settings.trusted_user_header)
+
+    def _who(self, owner: str, request: gr.Request | None) -> str:
+        """The owner this call acts for. The one place a handler learns it: with login, from
+        the signed-in session, never from what the request body says."""
+        try:
+            return self.identity.owner(owner, getattr(request, "username", None))
+        except InputError as e:
+            raise gr.Error(e.user_message) from None
+
+    def _settings_denied(self, request: gr.Request | None) -> str:
+        """Why this caller may not change the LLM settings ("" if they may)."""
+        if self.identity.login:
+            return "" if self.identity.is_admin(getattr(request, "username", None)) else NOT_ADMIN
+        return "" if _local(request) else NOT_LOCAL
 
     # --- loading and showing a record ----------------------------------------------
     def _record(self, owner: str, rid: str) -> DraftRecord:
@@ -45,13 +62,16 @@ class Handlers:
         return [*self._view(rec), self._history(owner, rec.id), views.unreadable(self.store, owner)]
 
     # --- handlers -------------------------------------------------------------------
-    def on_load(self, owner: str, last: str):
-        owner = owner or new_owner()
+    def on_load(self, owner: str, last: str, request: gr.Request = None):
+        """The browser's id is kept (a new one made for a new browser); with login, the
+        account's drafts are shown whatever the browser holds."""
+        browser = owner or new_owner()
+        owner = self._who(browser, request)
         rec = self._record(owner, last)
         if not last or rec.id != last:
             latest = self.store.latest(owner)
             rec = latest or rec
-        return [owner, rec.id, *self._page(owner, rec)]
+        return [browser, rec.id, *self._page(owner, rec)]
 
     def _request_from(self, role, unit, post, year, meeting, notice, dims, facts) -> Request:
         return Request(
@@ -61,8 +81,9 @@ class Handlers:
             facts=split_facts(facts or ""),
         )
 
-    def on_request_input(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+    def on_request_input(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts, request: gr.Request = None):
         """Saves the request as it is typed, so a reload keeps it."""
+        owner = self._who(owner, request)
         if not owner:
             return gr.update()
         try:
@@ -93,7 +114,8 @@ class Handlers:
                 return m.year, m.kind, "\n".join(m.dimensions), f"**方面清单来源**：{m.source}"
         return gr.update(), gr.update(), gr.update(), gr.update()
 
-    def on_draft(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+    def on_draft(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self._record(owner, rid)
         req = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
         if req.year is None:
@@ -107,7 +129,8 @@ class Handlers:
             yield views.changed(last, view)
             last = view
 
-    def on_chat(self, owner, rid, message):
+    def on_chat(self, owner, rid, message, request: gr.Request = None):
+        owner = self._who(owner, request)
         message = (message or "").strip()
         rec = self._record(owner, rid)
         if not message:
@@ -122,7 +145,8 @@ class Handlers:
             last = view
 
     def on_edit(self, key: str):
-        def handler(owner, rid, text):
+        def handler(owner, rid, text, request: gr.Request = None):
+            owner = self._who(owner, request)
             rec = self.ws.edit(owner, rid, key, text or "") if owner and rid else None
             if rec is None or rec.draft is None:
                 return gr.update(), gr.update()
@@ -132,7 +156,8 @@ class Handlers:
         return handler
 
     def on_regenerate(self, key: str | None):
-        def handler(owner, rid, chosen=None):
+        def handler(owner, rid, chosen=None, request: gr.Request = None):
+            owner = self._who(owner, request)
             rec = self._record(owner, rid)
             target = key or chosen
             if rec.draft is not None and target:
@@ -143,7 +168,8 @@ class Handlers:
         return handler
 
     def on_export(self, fmt: str):
-        def handler(owner, rid):
+        def handler(owner, rid, request: gr.Request = None):
+            owner = self._who(owner, request)
             rec = self._record(owner, rid)
             try:
                 return gr.update(value=str(self.ws.export(rec, fmt)), visible=True)
@@ -153,7 +179,8 @@ class Handlers:
 
         return handler
 
-    def on_upload(self, owner, rid, path, progress=gr.Progress()):
+    def on_upload(self, owner, rid, path, progress=gr.Progress(), request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self._record(owner, rid)
         if not path:
             return self._page(owner, rec)
@@ -166,24 +193,28 @@ class Handlers:
             gr.Warning("读取上传的文件失败，请重新上传。")
         return self._page(owner, rec)
 
-    def on_last_meta(self, owner, rid, role, year):
+    def on_last_meta(self, owner, rid, role, year, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self.ws.set_last_year_meta(owner, rid, role or "", int(year) if year else None) if owner and rid else None
         return self.ws.last_year_summary(rec) if rec else gr.update()
 
-    def on_revise(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts):
+    def on_revise(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self._record(owner, rid)
         if not rec.last_year:
             gr.Warning("请先上传上年度材料。")
             yield self._page(owner, rec)
             return
-        yield from self.on_draft(owner, rid, role, unit, post, year, meeting, notice, dims, facts)
+        yield from self.on_draft(owner, rid, role, unit, post, year, meeting, notice, dims, facts, request)
 
-    def on_audit(self, owner, rid):
+    def on_audit(self, owner, rid, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self._record(owner, rid)
         findings = self.ws.audit(rec)
         return views.audit(findings, bool(rec.draft))
 
-    def on_move_fact(self, owner, rid, fact, target):
+    def on_move_fact(self, owner, rid, fact, target, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self._record(owner, rid)
         if not fact or not target:
             gr.Warning("请先选择一条事实和要调整到的位置。")
@@ -192,15 +223,18 @@ class Handlers:
         self.ws.note(rec, msg)
         return self._page(owner, rec)
 
-    def on_check_repeats(self, owner, rid):
+    def on_check_repeats(self, owner, rid, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self.ws.check_repeats(self._record(owner, rid))
         return views.repeats(rec)
 
-    def on_open(self, owner, chosen):
+    def on_open(self, owner, chosen, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self._record(owner, chosen or "")
         return [rec.id, *self._page(owner, rec)]
 
-    def on_new(self, owner):
+    def on_new(self, owner, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self.ws.new_record(owner)
         return [rec.id, *self._page(owner, rec)]
 
@@ -210,25 +244,30 @@ class Handlers:
         gr.Info(msg)
         return self._page(owner, rec or self._record(owner, rid))
 
-    def on_undo(self, owner, rid):
+    def on_undo(self, owner, rid, request: gr.Request = None):
+        owner = self._who(owner, request)
         return self._step(owner, rid, self.ws.undo)
 
-    def on_redo(self, owner, rid):
+    def on_redo(self, owner, rid, request: gr.Request = None):
+        owner = self._who(owner, request)
         return self._step(owner, rid, self.ws.redo)
 
-    def on_restore(self, owner, rid, n):
+    def on_restore(self, owner, rid, n, request: gr.Request = None):
+        owner = self._who(owner, request)
         if n is None:
             gr.Warning("请先在“历史版本”中选择一个版本。")
             return self._page(owner, self._record(owner, rid))
         return self._step(owner, rid, lambda o, r: self.ws.restore(o, r, int(n)))
 
-    def on_diff(self, owner, rid, a, b):
+    def on_diff(self, owner, rid, a, b, request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self._record(owner, rid)
         if a is None or b is None:
             return "<p>请选择两个版本。</p>"
         return self.ws.diff(rec, int(a), int(b), as_html=True)
 
-    def on_import(self, owner, rid, path, progress=gr.Progress()):
+    def on_import(self, owner, rid, path, progress=gr.Progress(), request: gr.Request = None):
+        owner = self._who(owner, request)
         rec = self._record(owner, rid)
         diff, findings = gr.update(), gr.update()
         if path:
@@ -249,10 +288,12 @@ class Handlers:
 
     # --- settings (the LLM settings service decides; these only pass the page on) -----
     def on_save_llm(self, enabled, provider, url, model, key, timeout, request: gr.Request | None = None):
-        return "", self.llm.save(enabled, provider, url, model, key, timeout, local=_local(request))
+        denied = self._settings_denied(request)
+        return "", denied or self.llm.save(enabled, provider, url, model, key, timeout, local=True)
 
     def on_test_llm(self, provider, url, model, key, timeout, request: gr.Request | None = None):
-        return self.llm.test(provider, url, model, key, timeout, local=_local(request))
+        denied = self._settings_denied(request)
+        return denied or self.llm.test(provider, url, model, key, timeout, local=True)
 
 
 def _local(request: gr.Request | None) -> bool:

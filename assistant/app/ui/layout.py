@@ -53,7 +53,8 @@ class UI(Handlers):
             owner = gr.BrowserState("", storage_key="duizhao-owner", secret=secret)
             last = gr.BrowserState("", storage_key="duizhao-last-draft", secret=secret)
             rid = gr.State("")
-            gr.Markdown("# 对照 · 对照检查材料起草助手\n在本机运行，材料不出本机（配置大模型服务后，起草内容会发送给该服务）。")
+            gr.Markdown("# 对照 · 对照检查材料起草助手\n在本机运行，材料不出本机（配置大模型服务后，起草内容会发送给该服务）。"
+                        + ("　[退出登录](logout)" if self.identity.login and not self.identity.header else ""))
             with gr.Tabs():
                 with gr.Tab("起草", id="draft"):
                     with gr.Row():
@@ -226,18 +227,26 @@ class UI(Handlers):
         return demo
 
 
-def launch(settings: Settings, workspace: Workspace, *, prevent_thread_lock: bool = False):
+def launch(settings: Settings, workspace: Workspace):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    demo = UI(settings, workspace).build()
+    ui = UI(settings, workspace)
+    demo = ui.build()
     demo.queue(default_concurrency_limit=4)
-    return demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        theme=_theme(),
-        css=CSS,
-        footer_links=[],
-        show_error=True,
-        prevent_thread_lock=prevent_thread_lock,
-        max_file_size=f"{settings.max_upload_mb}mb",
-        quiet=True,
-    )
+    looks = {"theme": _theme(), "css": CSS, "footer_links": [], "show_error": True,
+             "max_file_size": f"{settings.max_upload_mb}mb"}
+    identity = ui.identity
+    if identity.header:
+        # Only behind a proxy that sets the header itself and strips it from what clients send.
+        return demo.launch(auth_dependency=identity.header_user, server_name=settings.host,
+                           server_port=settings.port, quiet=True, **looks)
+    if not identity.login:
+        return demo.launch(server_name=settings.host, server_port=settings.port, quiet=True, **looks)
+    import uvicorn
+
+    from assistant.app.ui.sign_in import sign_in_app
+
+    if not identity.accounts.all():
+        print("已开启登录，但还没有账号：请先运行 .venv/bin/python -m assistant users add 用户名 --admin")
+    app, sessions = sign_in_app(identity, settings.session_hours)
+    app = gr.mount_gradio_app(app, demo, path="/", auth_dependency=sessions.user, **looks)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

@@ -31,7 +31,6 @@ from assistant.core.types import (
     FactChoice,
     FactKind,
     Request,
-    Structure,
     dimension_of,
 )
 from assistant.draft.drafter import Drafter
@@ -91,9 +90,6 @@ class WorkspaceCore:
     # --- records --------------------------------------------------------------------
     def new_record(self, owner: str, request: Request | None = None) -> DraftRecord:
         return DraftRecord(owner=owner, request=request or Request())
-
-    def structure(self, req: Request) -> Structure:
-        return service.structure(self.settings, req, self.drafter.index.materials_list())
 
     def preview(self, req: Request):
         """The plan of a request before drafting: its structure and how each fact is read."""

@@ -4,8 +4,9 @@ year's text sentence by sentence."""
 from __future__ import annotations
 
 from assistant.app import service
+from assistant.app.accounts import store_owner
 from assistant.app.markdown import md_text
-from assistant.app.store import DraftRecord, RepeatView
+from assistant.app.store import DraftRecord, RepeatView, browser_secret
 from assistant.app.workspace.core import LOG
 from assistant.core.errors import InputError
 from assistant.core.log import logged
@@ -33,11 +34,30 @@ class LastYearMixin:
         record.last_year_role = material.role.value if material.role else record.request.role.value
         record.last_year_year = material.year
         record.last_year_notes = list(loaded.notes)
-        indexed = material.model_copy(update={"source": f"{record.owner}:{name}"})
-        self.offline.index.ingest(indexed, owner=record.owner)
+        tag = self.store_id(record.owner)
+        indexed = material.model_copy(update={"source": f"{tag}:{name}"})
+        self.offline.index.ingest(indexed, owner=tag)
         self._commit(record, fields=("last_year", "last_year_name", "last_year_role", "last_year_year",
                                      "last_year_notes"))
         return record, self.last_year_summary(record)
+
+    def retag_uploads(self) -> int:
+        """Uploads stored by an older version under the owner id itself are stored again under
+        the owner's store id, and the old copies removed (run once at start). Returns how many."""
+        from assistant.ingest.index import SHARED
+
+        index = self.offline.index
+        old = {m.get("source", "") for m in index.ledger(fresh=True).values()
+               if m.get("owner", SHARED) != SHARED and not str(m.get("owner")).startswith("u_")}
+        for owner in self.store.owners() if old else []:
+            for record in self.store.list(owner):
+                material = self.last_year_material(record)
+                if material is not None and f"{owner}:{record.last_year_name}" in old:
+                    tag = self.store_id(owner)
+                    index.ingest(material.model_copy(update={"source": f"{tag}:{record.last_year_name}"}), owner=tag)
+        for source in old:
+            index.remove(source)
+        return len(old)
 
     def last_year_material(self, record: DraftRecord):
         from assistant.ingest.parse import parse_material
@@ -76,8 +96,13 @@ class LastYearMixin:
         lines += [f"- 提示：{md_text(w)}" for w in [*record.last_year_notes, *m.warnings]]
         return "\n".join(lines)
 
+    def store_id(self, owner: str) -> str:
+        """The id this owner's uploads carry in the store: not the owner id, which is their
+        key to their drafts, and which anyone who can read a shared Chroma server would see."""
+        return store_owner(owner, browser_secret(self.settings.data_dir))
+
     def context(self, record: DraftRecord) -> Context:
-        return Context(owner=record.owner, last_year=self.last_year_material(record))
+        return Context(owner=self.store_id(record.owner), last_year=self.last_year_material(record))
 
     def check_repeats(self, record: DraftRecord) -> DraftRecord:
         """Every sentence of the current text against last year's (thresholds: draft/last_year.py)."""
