@@ -122,13 +122,14 @@ def test_two_writers_at_once(server_settings, embeddings, tmp_path):
 
 def test_a_running_index_sees_what_another_process_ingests_without_restart(server_settings, embeddings,
                                                                            chroma_server, model_path, tmp_path):
-    """An app process holds an Index on the office's Chroma server; a CLI ingest in another
-    process adds a material and re-ingests a changed one. The running Index finds both at
-    once (no restart), and never the replaced version's items."""
+    """Two app processes each hold an Index (with its own ledger) on the office's Chroma
+    server; a CLI ingest in a third process adds a material and re-ingests a changed one. Both
+    running Indexes find both at once (no restart), and never the replaced version's items."""
     from assistant.ingest.index import LEDGER_REFRESH_S, Index
 
-    running = Index(server_settings, embeddings=embeddings)
-    known = {m["source"] for m in running.materials_list()}
+    apps = [Index(server_settings, embeddings=embeddings) for _ in range(2)]
+    known = {m["source"] for m in apps[0].materials_list()}
+    assert {m["source"] for m in apps[1].materials_list()} == known
     folder = tmp_path / "new"
     folder.mkdir()
     material = ("{unit}2024年度民主生活会对照检查材料\n一、存在的主要问题\n（一）在理论学习方面\n"
@@ -144,13 +145,15 @@ def test_a_running_index_sees_what_another_process_ingests_without_restart(serve
 
     cli_ingest()
     time.sleep(LEDGER_REFRESH_S)
-    hits = running.search("防汛物资台账三年未盘点", k=3)
-    assert hits and "防汛物资台账" in hits[0].text
-    assert {m["source"] for m in running.materials_list()} == known | {"水务局班子.txt"}
+    for running in apps:
+        hits = running.search("防汛物资台账三年未盘点", k=3)
+        assert hits and "防汛物资台账" in hits[0].text
+        assert {m["source"] for m in running.materials_list()} == known | {"水务局班子.txt"}
 
     (folder / "水务局班子.txt").write_text(material.format(unit="某县水务局领导班子", text="河长制巡河记录补记"), "utf-8")
     cli_ingest()
     time.sleep(LEDGER_REFRESH_S)
-    texts = [h.text for h in running.search("防汛物资台账 河长制巡河记录", k=10)]
-    assert any("河长制巡河记录补记" in t for t in texts)
-    assert not any("防汛物资台账" in t for t in texts)
+    for running in apps:
+        texts = [h.text for h in running.search("防汛物资台账 河长制巡河记录", k=10)]
+        assert any("河长制巡河记录补记" in t for t in texts)
+        assert not any("防汛物资台账" in t for t in texts)

@@ -283,3 +283,21 @@ def test_uploads_are_kept_under_a_keyed_id_and_older_ones_are_moved_to_it(tmp_pa
     assert index.materials_list() == [] and index.materials_list(ws.store_id("owner_someone_else")) == []
     assert index.search("理论学习", k=3) == [] and index.search("理论学习", k=3, owner=tag)
     assert ws.retag_uploads() == 0
+
+
+def test_behind_a_trusted_proxy_the_header_names_the_user_and_a_disabled_one_is_refused(settings):
+    from assistant.app.accounts import Identity
+
+    identity = Identity(settings.data_dir, login=False, header="X-Remote-User")
+    assert identity.login  # a header turns sign-in on: no request acts for a browser's own id
+    asked = lambda name: SimpleNamespace(headers={"X-Remote-User": name} if name else {})  # noqa: E731
+    assert identity.header_user(asked("carol")) == "carol"
+    assert identity.header_user(asked("")) is None
+    # The proxy's users need no account here; one made here can be disabled or made admin.
+    assert identity.owner("anything", "carol") == account_owner("carol", identity.secret)
+    identity.accounts.add("carol", "carol-pass-1", admin=True)
+    assert identity.is_admin("carol")
+    identity.accounts.set_disabled("carol", True)
+    assert identity.header_user(asked("carol")) is None and not identity.is_admin("carol")
+    with pytest.raises(Exception, match="停用"):
+        identity.owner("anything", "carol")
