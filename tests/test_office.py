@@ -131,11 +131,13 @@ def test_an_account_sees_only_its_own_drafts_whatever_id_it_sends(office):
 
 
 @pytest.mark.slow
-def test_signing_in_in_the_browser_opens_the_app_and_nothing_leaves_the_machine(office):
+def test_in_the_browser_a_user_signs_in_sees_only_their_own_and_signs_out(office):
     import playwright.sync_api as playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
+    a = client(office["url"], "alice")
+    a.predict("x", "个人", "丙市财政局", "", 2025, "民主生活会", "", "", "丙市财政局食堂排队", api_name="/on_request_input")
     outside: list[str] = []
 
     def route(r):
@@ -152,10 +154,23 @@ def test_signing_in_in_the_browser_opens_the_app_and_nothing_leaves_the_machine(
         page.goto(office["url"])
         page.locator("input[type=password]").wait_for(timeout=60000)
         assert page.locator("#req-facts").count() == 0
-        page.locator("input:not([type=password])").first.fill("alice")
-        page.locator("input[type=password]").fill(PASSWORDS["alice"])
-        page.locator("input[type=password]").press("Enter")
-        page.locator("#req-facts textarea").wait_for(timeout=60000)
+        page.get_by_label("用户名").fill("bob")
+        page.get_by_label("密码").fill("not-bobs-password")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_text("用户名或密码不对").wait_for(timeout=30000)
+        page.get_by_label("用户名").fill("bob")
+        page.get_by_label("密码").fill(PASSWORDS["bob"])
+        page.get_by_role("button", name="登录").click()
+        page.locator("#req-unit textarea, #req-unit input").first.wait_for(timeout=60000)
+        page.wait_for_timeout(2000)  # the load event fills in bob's latest draft
+        # Bob's page holds nothing of alice's draft, made just before through the API.
+        assert "丙市财政局" not in page.locator("body").inner_text()
+        assert page.locator("#req-unit textarea, #req-unit input").first.input_value() != "丙市财政局"
+        page.get_by_text("退出登录").click()
+        page.locator("input[type=password]").wait_for(timeout=30000)
+        page.goto(office["url"])  # signed out: the app is not shown again
+        page.locator("input[type=password]").wait_for(timeout=30000)
+        assert page.locator("#req-facts").count() == 0
         browser.close()
     assert not outside, outside
 

@@ -53,8 +53,10 @@ class UI(Handlers):
             owner = gr.BrowserState("", storage_key="duizhao-owner", secret=secret)
             last = gr.BrowserState("", storage_key="duizhao-last-draft", secret=secret)
             rid = gr.State("")
-            gr.Markdown("# 对照 · 对照检查材料起草助手\n在本机运行，材料不出本机（配置大模型服务后，起草内容会发送给该服务）。"
-                        + ("　[退出登录](logout)" if self.identity.login and not self.identity.header else ""))
+            gr.Markdown("# 对照 · 对照检查材料起草助手\n在本机运行，材料不出本机（配置大模型服务后，起草内容会发送给该服务）。")
+            if self.identity.login and not self.identity.header:
+                # HTML, not Markdown: Gradio opens Markdown links in a new tab.
+                gr.HTML('<a href="logout" target="_self">退出登录</a>', elem_id="sign-out")
             with gr.Tabs():
                 with gr.Tab("起草", id="draft"):
                     with gr.Row():
