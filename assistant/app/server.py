@@ -43,6 +43,10 @@ def main() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     settings = Settings()
     log.setup(settings.data_dir)
+    if settings.app_torch_threads > 0:
+        import torch
+
+        torch.set_num_threads(settings.app_torch_threads)
     workspace = build_workspace(settings)
     # Load the model and embed the phrase bank now, not on the first user's first click.
     workspace.drafter.warm_up()

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     # the model's length-sorted batches full and pays Chroma's per-call cost once per batch; a
     # killed ingest loses at most this many materials' work (each is still fully in or out).
     ingest_batch: int = 32
+    # Threads of one model call in the web app (0: torch's default, one per core). The app runs
+    # up to 4 requests at once; with one thread each, a query's encode no longer waits on its
+    # own threads when another request holds a core (bench/RESULTS.md, the torch-threads
+    # table: p95 122 ms against 276 ms beside another torch process; 15% slower when idle).
+    app_torch_threads: int = 1
 
     # Optional shared Chroma server for an office; empty means the local persistent store.
     chroma_host: str = ""
