@@ -38,6 +38,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from langchain_core.embeddings import Embeddings  # noqa: E402
 
 from bench.ocr import bench_ocr, ocr_section  # noqa: E402
+from bench.summary import ingest_rate, pct, summary_table  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 QUICK = "--quick" in sys.argv
@@ -45,15 +46,6 @@ QUICK = "--quick" in sys.argv
 
 def log(*a) -> None:
     print(*a, file=sys.stderr, flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    if not s:
-        return float("nan")
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
 def rss_mib() -> float:
@@ -584,8 +576,7 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
     L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     notes_1000 = ""
     for r in ing:
-        src = r if r["raw_texts"] else [x for x in ing if x["raw_texts"]][-1]
-        raw_rate = src["raw_texts"] / src["raw_s"]
+        rate_v, raw_items, _ = ingest_rate(r, ing)
         if r["memo"]:
             # The model was replaced by stand-in vectors; its time is added back at the encode
             # rate measured inside the previous (full) run.
@@ -608,9 +599,8 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
         else:
             rate = f"{r['items'] / r['wall_s']:.1f}"
             share = f"{r['encode_s'] / r['wall_s']:.0%}"
-            est = r["wall_s"]
-        ratio = (r["items"] / est) / (r["items"] / r["texts"] * raw_rate)
-        L.append(f"| {r['n']:,} | {r['items']:,} | {rate} | {r['items'] / r['texts'] * raw_rate:.1f} | {ratio:.0%} | "
+        ratio = rate_v / raw_items
+        L.append(f"| {r['n']:,} | {r['items']:,} | {rate} | {raw_items:.1f} | {ratio:.0%} | "
                  f"{share} | {r['overhead_head_ms']:.0f} → {r['overhead_tail_ms']:.0f} | "
                  f"{r['unchanged_s'] * 1000:.0f} ms | {r['rss_model_mib']:.0f} MiB | {r['rss_peak_mib']:.0f} MiB |")
     L.append("\nRaw encode is given in items/s like ingest: texts/s × items/texts (each material adds one "
@@ -731,6 +721,7 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
         "text per item plus a summary per material. Its structure answer depends on which chunks rank first "
         "and is blind to year and role; ours reads the dimension list from the parsed materials (and the "
         "registry). Neither can find a list the corpus does not hold (2024, 2025) without the registry.\n")
+    L.append(summary_table(ing, ret, dr, lc))
     return "\n".join(L) + "\n"
 
 
