@@ -1,8 +1,10 @@
 """The page: the gr.Blocks layout and which handler each event calls.
 
-Every user gets an owner id kept in their browser (encrypted localStorage, key on disk so a
-server restart can still read it); their drafts live on disk under that id. Each handler
-loads the record from disk and saves it back, so a reload or restart loses nothing.
+Without sign-in, every user gets an owner id kept in their browser (encrypted localStorage, key
+on disk so a server restart can still read it); with sign-in (DUIZHAO_LOGIN=1, sign_in.py) the
+signed-in account decides the owner and the browser's id counts for nothing (Handlers._who).
+Drafts live on disk under the owner id. Each handler loads the record from disk and saves it
+back, so a reload or restart loses nothing.
 """
 
 from __future__ import annotations
