@@ -8,6 +8,7 @@ the drafts folder nor the store shows who wrote what, and nobody can compute one
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -28,8 +29,6 @@ LOG = get_logger("accounts")
 MIN_PASSWORD = 8
 MAX_NAME = 64
 _HASHER = PasswordHasher()
-# Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY = _HASHER.hash("not a password of anyone")
 _SCHEMA = """CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY, hash TEXT NOT NULL, admin INTEGER NOT NULL DEFAULT 0,
     disabled INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL)"""
@@ -40,6 +39,17 @@ class Account(BaseModel):
     admin: bool = False
     disabled: bool = False
     created: float = 0.0
+
+
+@functools.cache
+def _dummy() -> str:
+    """Verified against when the name is unknown, so a wrong name costs as long as a wrong
+    password. Made on first use: an argon2 hash is not work for every import of this module."""
+    return _HASHER.hash("not a password of anyone")
+
+
+def _account(row) -> Account:
+    return Account(name=row[0], admin=bool(row[1]), disabled=bool(row[2]), created=row[3])
 
 
 def _keyed(secret: str, what: str) -> str:
@@ -112,23 +122,23 @@ class Accounts:
             return None
         with closing(self._db()) as db:
             row = db.execute("SELECT name, admin, disabled, created FROM users WHERE name=?", (name,)).fetchone()
-        return Account(name=row[0], admin=bool(row[1]), disabled=bool(row[2]), created=row[3]) if row else None
+        return _account(row) if row else None
 
     def all(self) -> list[Account]:
         if not self.path.exists():
             return []
         with closing(self._db()) as db:
             rows = db.execute("SELECT name, admin, disabled, created FROM users ORDER BY name").fetchall()
-        return [Account(name=r[0], admin=bool(r[1]), disabled=bool(r[2]), created=r[3]) for r in rows]
+        return [_account(r) for r in rows]
 
     def verify(self, name: str, password: str) -> bool:
-        """Gradio's login check: a known, enabled user with the right password."""
+        """The login page's check: a known, enabled user with the right password."""
         row = None
         if self.path.exists():
             with closing(self._db()) as db:
                 row = db.execute("SELECT hash, disabled FROM users WHERE name=?", ((name or "").strip(),)).fetchone()
         try:
-            _HASHER.verify(row[0] if row else _DUMMY, password or "")
+            _HASHER.verify(row[0] if row else _dummy(), password or "")
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
         return row is not None and not row[1]

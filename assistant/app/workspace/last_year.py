@@ -3,6 +3,8 @@ year's text sentence by sentence."""
 
 from __future__ import annotations
 
+import functools
+
 from assistant.app import service
 from assistant.app.accounts import store_owner
 from assistant.app.markdown import md_text
@@ -11,6 +13,12 @@ from assistant.app.workspace.core import LOG
 from assistant.core.errors import InputError
 from assistant.core.log import logged
 from assistant.draft.drafter import Context
+
+
+@functools.cache
+def _secret(data_dir) -> str:
+    """The server's secret, read once per data dir rather than on every draft."""
+    return browser_secret(data_dir)
 
 
 class LastYearMixin:
@@ -99,7 +107,7 @@ class LastYearMixin:
     def store_id(self, owner: str) -> str:
         """The id this owner's uploads carry in the store: not the owner id, which is their
         key to their drafts, and which anyone who can read a shared Chroma server would see."""
-        return store_owner(owner, browser_secret(self.settings.data_dir))
+        return store_owner(owner, _secret(self.settings.data_dir))
 
     def context(self, record: DraftRecord) -> Context:
         return Context(owner=self.store_id(record.owner), last_year=self.last_year_material(record))
