@@ -16,6 +16,8 @@ from assistant.app.document import (
     move_item,
     put_dimension,
     remove_sentences,
+    replace_part,
+    section_parts,
     split_dimension_blocks,
 )
 from assistant.app.store import DraftRecord, DraftStore
@@ -134,3 +136,104 @@ def test_writers_at_once_lose_nothing(tmp_path):
         assert [f"{name}新增第{n}条。" in blocks[d] for n in range(5)] == [True] * 5
         assert blocks[d].split("\n")[-1].startswith("六是")
     assert saved.texts["preamble"] == "前言。" and saved.texts["measures"] == "措施第4稿。"
+
+
+def test_each_block_is_its_own_box_and_an_edit_replaces_only_that_block():
+    text = _texts()["problems"]
+    blocks = section_parts(text)
+    assert [b.split("\n")[0] for b in blocks] == [f"（{'一二三四'[i]}）在{n}方面" for i, n in enumerate(NAMES)]
+    assert "\n\n".join(blocks) == text  # the boxes together are the part, character for character
+    mine = blocks[1] + "\n二是我补写的一条。"
+    out = replace_part(text, 1, mine)
+    assert section_parts(out) == [blocks[0], mine, *blocks[2:]]
+    assert replace_part(text, 1, blocks[1] + "\n") == text  # the box sending back what it shows
+    assert replace_part(text, 9, "多出来的") is None
+    # text before the first heading is a block of its own; a text without headings is one block
+    assert section_parts("总的看，问题有三。\n\n" + text)[0] == "总的看，问题有三。"
+    assert section_parts("没有标题的一段。\n第二行。") == ["没有标题的一段。\n第二行。"]
+    # emptying a box removes its block; typing a heading into a box makes two blocks of it
+    assert section_parts(replace_part(text, 0, "")) == blocks[1:]
+    split = replace_part(text, 3, blocks[3] + "\n（五）在新加的方面\n一是新的一条。")
+    assert len(section_parts(split)) == 5
+
+
+def test_block_edits_from_many_boxes_at_once_lose_nothing(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    ws = Workspace(settings, None, DraftStore(settings.drafts_dir))
+    rec = DraftRecord(owner=OWNER, request=_draft().request, draft=_draft(), texts=_texts())
+    history.record(rec, {}, "起草", "起草:1", {})
+    rec = ws.store.save(rec)
+    blocks = section_parts(rec.texts["problems"])
+
+    def type_into(d: int) -> None:  # each box sends its growing text, as a browser does
+        for n in range(6):
+            ws.edit_part(OWNER, rec.id, "problems", d, blocks[d] + "".join(f"第{k}字" for k in range(n + 1)))
+
+    threads = [threading.Thread(target=type_into, args=(d,)) for d in range(len(NAMES))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    saved = ws.store.load(OWNER, rec.id)
+    assert section_parts(saved.texts["problems"]) == [b + "第0字第1字第2字第3字第4字第5字" for b in blocks]
+    # each typed state is a change of the part; typing within a minute is one version
+    assert [v.what for v in saved.versions] == ["起草", "编辑"]
+
+
+def test_an_edit_is_read_back_into_the_typed_draft_and_undo_takes_it_back(tmp_path):
+    from assistant.app.draft_sync import WRITTEN
+    from assistant.core.types import SourceRef
+
+    settings = Settings(data_dir=tmp_path / "data")
+    ws = Workspace(settings, None, DraftStore(settings.drafts_dir))
+    draft = _draft()
+    fact = SourceRef(kind="fact", text="食堂排队要半小时")
+    for dim in draft.problems:
+        dim.items[0].sources = [fact]
+        dim.items[0].facts = ["食堂排队要半小时"]
+    rec = DraftRecord(owner=OWNER, request=draft.request, draft=draft, texts=_texts())
+    history.record(rec, {}, "起草", "起草:1", {})
+    rec = ws.store.save(rec)
+    blocks = section_parts(rec.texts["problems"])
+    # the writer changes a word in the second 方面's item, adds an item of their own, and
+    # renames the fourth 方面
+    mine = blocks[1].replace("做得不够", "做得还不够") + "\n二是会议室预约经常冲突，是我补写的。"
+    ws.edit_part(OWNER, rec.id, "problems", 1, mine)
+    ws.edit_part(OWNER, rec.id, "problems", 3, blocks[3].replace("在担当作为方面", "在干事创业方面"))
+    tree = ws.store.load(OWNER, rec.id).draft.problems
+    assert [d.name for d in tree] == ["理论学习", "工作作风", "廉洁自律", "干事创业"]
+    changed, added = tree[1].items
+    assert changed.text == "工作作风做得还不够。" and changed.sources == [fact]
+    assert changed.facts == ["食堂排队要半小时"]  # still written from that fact
+    assert (added.marker, added.text, added.sources, added.facts) == (
+        "二是", "会议室预约经常冲突，是我补写的。", [WRITTEN], [])
+    assert tree[0].items[0].sources == [fact]  # untouched 方面: as drafted
+    # the tree renders back to the text the user has, character for character
+    from assistant.draft.render import section_text
+
+    saved = ws.store.load(OWNER, rec.id)
+    assert section_text(saved.draft, "problems") == saved.texts["problems"]
+    ws.undo(OWNER, rec.id)
+    ws.undo(OWNER, rec.id)
+    tree = ws.store.load(OWNER, rec.id).draft.problems
+    assert [len(d.items) for d in tree] == [1, 1, 1, 1] and tree[1].items[0].sources == [fact]
+    assert tree[3].name == "担当作为"
+
+
+def test_causes_and_measures_are_read_back_title_and_text():
+    from assistant.app.draft_sync import WRITTEN, sync
+    from assistant.draft.render import section_text
+
+    draft = _draft()
+    draft.causes = [Paragraph(title="理想信念有所松懈。", text="对理论学习重视不够。")]
+    text = section_text(draft, "causes") + "\n\n（二）党性修养有所放松。我自己写的原因。"
+    sync(draft, "causes", text)
+    assert [(p.title, p.text) for p in draft.causes] == [("理想信念有所松懈", "对理论学习重视不够。"),
+                                                        ("党性修养有所放松", "我自己写的原因。")]
+    assert draft.causes[1].sources == [WRITTEN] and section_text(draft, "causes") == text
+    # 上年度整改落实情况 has no numbering: a paragraph per blank line, as it is rendered
+    draft.rectification = [Paragraph(text="针对上年度查摆的“学习不深”问题，已整改。"), Paragraph(text="针对…，仍需努力。")]
+    text = section_text(draft, "rectification") + "\n\n我补写的一段。"
+    sync(draft, "rectification", text)
+    assert [p.sources for p in draft.rectification][2] == [WRITTEN] and len(draft.rectification) == 3
+    assert section_text(draft, "rectification") == text

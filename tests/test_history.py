@@ -229,17 +229,25 @@ def test_an_older_screen_sent_back_while_a_draft_streams_keeps_the_newer_blocks(
     assert ws.store.load(OWNER, rec.id).texts["problems"] == three.replace("学习不深。", "学习不深，我改的。")
 
 
-def test_delete_shows_what_it_removed_keeps_headings_and_is_one_undo_away(ws):
+def test_delete_shows_what_it_will_remove_waits_for_yes_keeps_headings_and_is_one_undo_away(ws):
     rec = _drafted(ws)
     ws.edit(OWNER, rec.id, "problems", "（一）理论学习方面\n一是学习不深。比如，多数时候听汇报。\n二是多数时候听汇报。")
     rec = ws.store.load(OWNER, rec.id)
     before = dict(rec.texts)
     *_, (rec, reply) = ws.chat(rec, "删掉 多数时候听汇报")
-    assert "已删去 2 处" in reply and "〔存在的主要问题〕比如，多数时候听汇报。" in reply and "撤销" in reply
+    assert "将删去 2 处" in reply and "〔存在的主要问题〕比如，多数时候听汇报。" in reply and "确认删除" in reply
+    assert ws.store.load(OWNER, rec.id).texts == before  # shown, not yet removed
+    # anything else said in between drops the preview: a later "确认" removes nothing
+    list(ws.chat(ws.store.load(OWNER, rec.id), "谢谢"))
+    *_, (rec, reply) = ws.chat(ws.store.load(OWNER, rec.id), "确认")
+    assert "没有等待确认的删除" in reply and ws.store.load(OWNER, rec.id).texts == before
+    list(ws.chat(ws.store.load(OWNER, rec.id), "删掉 多数时候听汇报"))
+    *_, (rec, reply) = ws.chat(ws.store.load(OWNER, rec.id), "确认删除")
+    assert "已删去 2 处" in reply and "撤销" in reply
     saved = ws.store.load(OWNER, rec.id)
     assert saved.texts["problems"] == "（一）理论学习方面\n一是学习不深。"  # 一是 kept, the empty 二是 gone
     *_, (rec, reply) = ws.chat(saved, "删掉 理论学习")
-    assert "没有删除" in reply and ws.store.load(OWNER, rec.id).texts["problems"].startswith("（一）理论学习方面")
+    assert "不会删除" in reply and ws.store.load(OWNER, rec.id).texts["problems"].startswith("（一）理论学习方面")
     ws.undo(OWNER, rec.id)
     assert ws.store.load(OWNER, rec.id).texts == before
 

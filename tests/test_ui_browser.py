@@ -86,6 +86,34 @@ class Page:
             self.page.wait_for_timeout(500)
         raise AssertionError(f"{needle!r} never appeared in #{elem_id}: {self.text(elem_id)[:200]!r}")
 
+    def blocks(self, key: str) -> list[str]:
+        """A part's blocks (each 方面, cause, measure) as its boxes show them, in order."""
+        out = []
+        for i in range(10):
+            box = self.page.locator(f"#{key}-{i} textarea")
+            if box.count() and box.first.is_visible():
+                out.append(box.first.input_value())
+        return out
+
+    def part(self, key: str) -> str:
+        """A whole part (存在的主要问题, 原因剖析, 整改措施) as the page shows it."""
+        return "\n\n".join(self.blocks(key))
+
+    def block_of(self, key: str, needle: str) -> str:
+        """The elem_id of the box of a part that holds `needle`."""
+        for i, text in enumerate(self.blocks(key)):
+            if needle in text:
+                return f"{key}-{i}"
+        raise AssertionError(f"no block of {key} holds {needle!r}")
+
+    def wait_part(self, key: str, needle: str, timeout: float = 180) -> str:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if needle in (text := self.part(key)):
+                return text
+            self.page.wait_for_timeout(500)
+        raise AssertionError(f"{needle!r} never appeared in {key}: {self.part(key)[:200]!r}")
+
     def choose(self, elem_id: str, option: str):
         self.page.locator(f"#{elem_id} input").first.click()
         self.page.get_by_role("option", name=option, exact=True).click()
@@ -117,8 +145,8 @@ def test_fill_draft_edit_copy_export_reload(server, browser, tmp_path):
     ui.box("req-facts").fill("干部职工反映食堂午餐排队时间长\n院内充电桩坏了两个月没修\n有2次中心组学习因出差缺席")
     ui.shot("01-request.png")
     p.locator("#btn-draft").click()
-    problems = ui.wait_text("sec-measures", "（三）")  # measures come last
-    problems = ui.text("sec-problems")
+    problems = ui.wait_part("measures", "（三）")  # measures come last
+    problems = ui.part("problems")
     assert headings(problems) == SIX
     assert "食堂午餐排队时间长" in problems.split("（五）")[1].split("（六）")[0]
     ui.shot("02-draft.png")
@@ -128,10 +156,18 @@ def test_fill_draft_edit_copy_export_reload(server, browser, tmp_path):
     ui.box("sec-preamble").fill(edited)
     p.wait_for_timeout(2500)
 
-    # copy a section with its copy button
+    # copy one cause with its own copy button, and the whole part from its box
+    p.locator("#causes-0 button[aria-label='Copy'], #causes-0 button[title='Copy']").first.click()
+    clip = p.evaluate("navigator.clipboard.readText()")
+    assert clip == ui.blocks("causes")[0] and clip.startswith("（一）") and "（二）" not in clip
+    p.get_by_text("原因剖析（整段，可整体复制）").click()
     p.locator("#sec-causes button[aria-label='Copy'], #sec-causes button[title='Copy']").first.click()
     clip = p.evaluate("navigator.clipboard.readText()")
-    assert clip == ui.text("sec-causes") and "（一）" in clip
+    assert clip == ui.part("causes") and "（二）" in clip
+    # beside each 方面: what it was written from and what a reviewer would mark
+    style = ui.block_of("problems", "（五）")
+    assert "您提供的事实：干部职工反映食堂午餐排队时间长" in p.locator(f"#{style}-notes").inner_text()
+    assert "待补充" in p.locator("#problems-0-notes").inner_text()
 
     # export .docx and find the edit in it
     p.locator("#export-docx").click()
@@ -147,7 +183,7 @@ def test_fill_draft_edit_copy_export_reload(server, browser, tmp_path):
     # reload: the draft and the edit are back
     ui.open()
     assert ui.text("sec-preamble") == edited
-    assert headings(ui.text("sec-problems")) == SIX
+    assert headings(ui.part("problems")) == SIX
     ui.close()
 
 
@@ -157,8 +193,8 @@ def test_chat_only_path_and_users_do_not_see_each_other(server, browser):
     p.locator("#chat-input textarea").fill(
         "我是区教育局办公室主任，帮我写2023年主题教育的个人对照检查，今年食堂排队时间长、充电桩坏了没及时修")
     p.locator("#btn-send").click()
-    ui.wait_text("sec-measures", "（三）")
-    problems = ui.text("sec-problems")
+    ui.wait_part("measures", "（三）")
+    problems = ui.part("problems")
     assert headings(problems) == SIX
     style = problems.split("（五）")[1].split("（六）")[0]
     assert "食堂排队时间长" in style and "充电桩坏了没及时修" in style
@@ -168,18 +204,22 @@ def test_chat_only_path_and_users_do_not_see_each_other(server, browser):
     p.locator("#chat").get_by_text("初稿已生成").first.wait_for(timeout=60000)
     # the writer edits the 方面 first: the command adds to it and keeps the edit
     mine = "我在工作作风里亲手改的一句。"
-    problems = ui.text("sec-problems")
-    cut = problems.index("（六）")
-    ui.box("sec-problems").fill(problems[:cut].rstrip("\n") + mine + "\n\n" + problems[cut:])
+    style_box = ui.block_of("problems", "（五）")
+    ui.box(style_box).fill(ui.text(style_box) + mine)
     p.wait_for_timeout(2500)  # saved as typed
-    style = ui.text("sec-problems").split("（五）")[1].split("（六）")[0]
+    style = ui.part("problems").split("（五）")[1].split("（六）")[0]
     before = len(re.findall(r"^[一二三四五六]是", style, re.M))
     p.locator("#chat-input textarea").fill("给工作作风再加一条")
     p.locator("#btn-send").click()
     p.locator("#chat").get_by_text("已在“工作作风”方面增加一条").first.wait_for(timeout=120000)
-    style_after = ui.text("sec-problems").split("（五）")[1].split("（六）")[0]
+    style_after = ui.part("problems").split("（五）")[1].split("（六）")[0]
     assert len(re.findall(r"^[一二三四五六]是", style_after, re.M)) == before + 1
     assert mine in style_after
+    # one 方面 drafted again from the button beside it: the writer's 方面 stays as it is
+    kept = ui.text(style_box)
+    p.locator("#regen-problems-0").click()
+    p.locator("#chat").get_by_text("已重新生成").first.wait_for(timeout=120000)
+    assert ui.text(style_box) == kept and ui.blocks("problems")[0].startswith("（一）")
     ui.shot("03-chat.png")
     # anything else gets a helpful answer, not silence
     p.locator("#chat-input textarea").fill("今天天气怎么样")
@@ -197,12 +237,12 @@ def test_server_restart_brings_the_work_back(server, browser, model_path):
     ui = Page(browser, server["url"])
     ui.page.locator("#chat-input textarea").fill("帮我写2025年度民主生活会班子对照检查，单位会议室预约混乱")
     ui.page.locator("#btn-send").click()
-    ui.wait_text("sec-measures", "（三）")
-    before = ui.text("sec-problems")
+    ui.wait_part("measures", "（三）")
+    before = ui.part("problems")
     stop_server(server["proc"])
     server["proc"] = start_app(server["port"], child_env(server["data_dir"], model_path), timeout=180)
     ui.open()
-    assert ui.text("sec-problems") == before
+    assert ui.part("problems") == before
     assert "带头" in before
     ui.close()
 
@@ -224,14 +264,15 @@ def test_upload_last_year_revise_and_see_flagged_sentences(server, browser, tmp_
     assert "2022" in summary and "工作作风" in summary
     p.locator("#btn-revise").click()
     p.get_by_role("tab", name="起草").click()
-    ui.wait_text("sec-measures", "（三）")
+    ui.wait_part("measures", "（三）")
     rect = ui.wait_text("sec-rectification", "上年度查摆")
     assert "更换了全部充电桩" in rect and rect.count("针对上年度查摆") == 4
     assert "没有发现相近的句子" in p.locator("#repeats").inner_text()
 
     # the user pastes last year's sentence back in: it is flagged, last year's beside it
     copied = LAST_YEAR["工作作风"][0].split("。", 1)[1]
-    ui.box("sec-problems").fill(ui.text("sec-problems") + "\n" + copied)
+    last = f"problems-{len(ui.blocks('problems')) - 1}"
+    ui.box(last).fill(ui.text(last) + "\n" + copied)
     p.wait_for_timeout(2000)
     p.locator("#btn-repeats").click()
     p.locator("#repeats").get_by_text("⚠").first.wait_for(timeout=60000)
@@ -246,10 +287,11 @@ def test_audit_checklist_beside_the_draft(server, browser):
     p = ui.page
     p.locator("#chat-input textarea").fill("帮我写2024年度民主生活会个人对照检查，我是区教育局办公室主任，会议室预约经常冲突")
     p.locator("#btn-send").click()
-    ui.wait_text("sec-measures", "（三）")
+    ui.wait_part("measures", "（三）")
     # the reviewer's eye: a mis-numbered political term typed in by the user is caught
-    ui.box("sec-causes").fill(ui.text("sec-causes") + "要增强“三个意识”。")
-    p.wait_for_timeout(2000)
+    ui.box("causes-0").fill(ui.text("causes-0") + "要增强“三个意识”。")
+    # the flag shows up beside the cause as soon as the edit is saved
+    p.locator("#causes-0-notes").get_by_text("四个意识").first.wait_for(timeout=30000)
     p.get_by_text("审核清单").click()
     p.locator("#btn-audit").click()
     p.locator("#audit").get_by_text("审核结果").wait_for(timeout=60000)
@@ -284,8 +326,8 @@ def test_the_fact_plan_is_shown_and_moving_a_fact_redrafts_it_there(server, brow
     plan = p.locator("#fact-plan").inner_text()
     assert "问题 · 工作作风" in plan and "成效" in plan and "背景" in plan
     p.locator("#btn-draft").click()
-    ui.wait_text("sec-measures", "（三）")
-    before = ui.text("sec-problems")
+    ui.wait_part("measures", "（三）")
+    before = ui.part("problems")
     assert fact in block(before, "工作作风") and fact not in block(before, "担当作为")
     ui.shot("06-facts.png")
 
@@ -293,7 +335,7 @@ def test_the_fact_plan_is_shown_and_moving_a_fact_redrafts_it_there(server, brow
     ui.choose("fact-target", "问题：担当作为")
     p.locator("#btn-move-fact").click()
     p.locator("#chat").get_by_text("重写了").first.wait_for(timeout=120000)
-    after = ui.text("sec-problems")
+    after = ui.part("problems")
     assert fact in block(after, "担当作为") and fact not in block(after, "工作作风")
     # what did not change stays as it was
     assert block(after, "理论学习") == block(before, "理论学习")

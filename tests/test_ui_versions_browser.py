@@ -1,10 +1,8 @@
-"""One living document in a real browser: an edit typed while the draft streams survives
+"""One living document in a real browser: an edit typed into a 方面 while the draft streams survives
 reload and export; undo three times and redo once land on the right text; the diff marks the
 changed sentence; a .docx edited in Word comes back as a version."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from docx import Document
@@ -57,37 +55,40 @@ def test_edit_while_streaming_undo_redo_diff_and_word_round_trip(server, browser
     ui.box("req-facts").fill("有2次中心组学习因出差缺席\n干部职工反映食堂午餐排队时间长")
     p.locator("#btn-draft").click()
 
-    # type into the preamble as soon as it appears, while the rest still streams
-    deadline = time.time() + 180
-    while not ui.text("sec-preamble") and time.time() < deadline:
-        p.wait_for_timeout(200)
-    streaming = not ui.text("sec-measures")
-    typed = ui.text("sec-preamble") + "【边生成边改的一句】"
-    ui.box("sec-preamble").fill(typed)
-    ui.wait_text("sec-measures", "（三）")
+    # type into the first 方面 as soon as it appears, key by key, while the rest still streams
+    first = p.locator("#problems-0 textarea")
+    first.wait_for(timeout=180000)
+    streaming = not ui.part("measures")
+    first.click()
+    p.keyboard.press("Control+End")
+    p.keyboard.type("【边生成边改的一句】", delay=80)
+    ui.wait_part("measures", "（三）")
     p.locator("#chat").get_by_text("初稿已生成").first.wait_for(timeout=120000)
     assert streaming, "the draft finished before the edit: this run did not test streaming"
-    assert ui.text("sec-preamble") == typed
+    typed = ui.text("problems-0")
+    assert typed.endswith("【边生成边改的一句】") and typed.startswith("（一）")
     ui.open()  # reload: the edit is on disk, not only on the screen
-    assert ui.text("sec-preamble") == typed
+    assert ui.text("problems-0") == typed
     body = "\n".join(par.text for par in Document(_export(ui, tmp_path / "a.docx")).paragraphs)
     assert "【边生成边改的一句】" in body
+    typed = ui.text("sec-preamble")
 
     # three edits, three undos, one redo
-    causes, measures = ui.text("sec-causes"), ui.text("sec-measures")
+    causes, measures = ui.part("causes"), ui.part("measures")
     _edit(ui, "sec-preamble", typed + "第二次修改前言。")
-    _edit(ui, "sec-causes", causes + "\n\n原因里我加的一句。")
-    _edit(ui, "sec-measures", measures + "\n\n措施里我加的一句。")
+    _edit(ui, "causes-1", ui.text("causes-1") + "原因里我加的一句。")
+    _edit(ui, "measures-0", ui.text("measures-0") + "措施里我加的一句。")
+    assert "原因里我加的一句。" in ui.part("causes") and "措施里我加的一句。" in ui.part("measures")
     for _ in range(3):
         p.locator("#btn-undo").click()
         p.wait_for_timeout(2000)
     assert ui.text("sec-preamble") == typed
-    assert ui.text("sec-causes") == causes and ui.text("sec-measures") == measures
+    assert ui.part("causes") == causes and ui.part("measures") == measures
     p.locator("#btn-redo").click()
     ui.wait_text("sec-preamble", "第二次修改前言。", timeout=30)
-    assert ui.text("sec-causes") == causes
+    assert ui.part("causes") == causes
     ui.open()
-    assert ui.text("sec-preamble") == typed + "第二次修改前言。" and ui.text("sec-causes") == causes
+    assert ui.text("sec-preamble") == typed + "第二次修改前言。" and ui.part("causes") == causes
 
     # the diff of the current version against the one before marks the changed sentence
     p.locator("#history-versions").get_by_text("历史版本").first.click()

@@ -85,3 +85,28 @@ def test_one_more_item_keeps_the_users_edits_in_that_dimension(workspace):
     assert after[1:] == blocks[1:]  # the other 方面 untouched
     workspace.undo(OWNER, record.id)
     assert workspace.store.load(OWNER, record.id).texts["problems"] == before
+
+
+def test_a_dimension_box_typed_into_while_later_ones_stream_keeps_the_edit(workspace):
+    from assistant.app.document import section_parts
+
+    record = workspace.new_record(OWNER, _request())
+    mine = "一是我在第一个方面里边生成边补写的一条。"
+    typed = echoed = False
+    for rec, _ in workspace.draft(record, _request()):
+        blocks = section_parts(rec.texts.get("problems", ""))
+        if not typed and len(blocks) == 1:
+            # the box of the first 方面 sends the user's text
+            assert workspace.edit_part(OWNER, rec.id, "problems", 0, blocks[0] + "\n" + mine) is not None
+            typed = True
+        elif typed and not echoed and len(blocks) == 2:
+            # the page emptied the hidden box of the second 方面 before it was written; that
+            # value arriving late must not remove the 方面 written since
+            workspace.edit_part(OWNER, rec.id, "problems", 1, "")
+            assert len(section_parts(workspace.store.load(OWNER, rec.id).texts["problems"])) == 2
+            echoed = True
+    assert typed and echoed, "the stream never stopped after the first and second 方面"
+    saved = workspace.store.load(OWNER, record.id)
+    blocks = section_parts(saved.texts["problems"])
+    assert blocks[0].endswith(mine) and len(blocks) == len(saved.draft.problems) > 1
+    assert section_parts(record.texts["problems"]) == blocks  # what the screen is sent at the end

@@ -19,12 +19,15 @@ _UNIT_END = r"(?:局|委员会|委|办公室|中心|院|学校|校|公司|厅|�
 _POST_END = r"(?:主任|局长|书记|科长|处长|部长|主席|经理|校长|院长|委员|干部|党员|负责人|馆长|站长|所长|队长|组长|秘书长|副职|成员)"
 _IDENTITY = re.compile(rf"(?:我是|本人是|我任|我担任)(?P<who>[^，,。；;！!？?\n]*?{_POST_END})")
 _WANTS_DRAFT = re.compile(r"(写|起草|生成|出|拟|草拟).{0,20}(对照检查|材料|发言|生活会|剖析)")
+# The answer to a "删掉…" preview: only these words, so a sentence that merely mentions them
+# ("确认一下…") never deletes anything.
+CONFIRM_DELETE = re.compile(r"^(?:确认删除|确定删除|确认|确定|删吧|可以删)[。！!]?$")
 _FACT_LEAD = re.compile(r"^(?:今年|本年度|今年以来|另外|还有|此外|问题是|情况是|具体情况[是：:]?|事实[是：:]?|比如|例如|主要是)[，,：:]?")
 
 
 @dataclass
 class Command:
-    kind: str  # draft | regenerate | add_item | add_fact | move | delete | role | help
+    kind: str  # draft | regenerate | add_item | add_fact | move | delete | confirm_delete | role | help
     target: str = ""  # preamble / problems / problems:<n> / causes / measures
     text: str = ""
     role: Role | None = None
@@ -139,6 +142,8 @@ def parse_command(message: str, dimensions: list[str], has_draft: bool) -> Comma
         if not target:  # "把理论学习重写一下"
             target = resolve_target(text[: m.start()].replace("把", ""), dimensions)
         return Command("regenerate", target=target)
+    if has_draft and CONFIRM_DELETE.match(text):
+        return Command("confirm_delete")
     m = re.search(r"^(?:删掉|删除|去掉|删去)[“\"]?(.+?)[”\"]?(?:这句|这条|这段)?[。！!]?$", text)
     if m and has_draft:
         return Command("delete", text=m.group(1).strip())
@@ -166,6 +171,6 @@ HELP = """我可以这样帮您修改（离线模式）：
 - 「给工作作风再加一条」：在该方面增加一条问题；
 - 「把食堂排队时间长写进工作作风」：把一条事实作为事例写进指定方面；
 - 「把食堂那条移到工作作风」：把含有这几个字的一条问题移到另一个方面；
-- 「删掉 某句话」：从文稿中删去含有这句话的句子；
+- 「删掉 某句话」：先列出含有这句话的句子，您回复「确认删除」后才删去；
 - 「个人改成班子」：按班子口吻重新起草。
 也可以直接在右侧文稿中修改，修改会自动保存。"""

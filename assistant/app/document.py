@@ -44,6 +44,27 @@ def join_dimension_blocks(head: str, blocks: list[str]) -> str:
     return head + "\n\n".join(blocks)
 
 
+def section_parts(text: str) -> list[str]:
+    """A part's text as the page shows it, block by block: one per （N） heading (a 方面, a
+    cause, a measure), and the text before the first heading, if any, as a block of its own."""
+    head, blocks = split_dimension_blocks(text)
+    head = head.strip("\n")
+    return ([head] if head.strip() else []) + blocks
+
+
+def replace_part(text: str, i: int, new: str) -> str | None:
+    """`text` with block i (as section_parts counts) replaced by `new`; the other blocks stay
+    as they are. An empty `new` removes the block. None when there is no block i."""
+    parts = section_parts(text)
+    if not 0 <= i < len(parts):
+        return None
+    new = new.strip("\n")
+    if parts[i] == new:
+        return text
+    parts[i] = new
+    return "\n\n".join(p for p in parts if p.strip())
+
+
 def put_dimension(texts: dict[str, str], draft, d: int, *, fresh: bool = False) -> None:
     """Write 方面 d of the draft into the problems text, leaving the other 方面 blocks as the
     user has them; `fresh` starts the problems text anew (the first 方面 of a new draft)."""

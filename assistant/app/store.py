@@ -69,6 +69,7 @@ class DraftRecord(BaseModel):
     head: int | None = Field(None, description="the version the texts are at")
     redo: list[int] = Field(default_factory=list, description="versions undone, newest last")
     exported: int | None = Field(None, description="the version last exported (for 导入修改稿)")
+    pending_delete: str = Field("", description="a 删掉… shown to the user, waiting for 确认删除")
 
     @property
     def label(self) -> str:

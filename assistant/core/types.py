@@ -177,7 +177,7 @@ class Fact(_Node):
 class SourceRef(_Node):
     """Where a paragraph drew from: a corpus item, the phrase bank, or the user's own fact."""
 
-    kind: str = Field(description="corpus | phrasebank | fact | llm")
+    kind: str = Field(description="corpus | phrasebank | fact | llm | lastyear | user")
     text: str
     source: str = ""
     year: int | None = None

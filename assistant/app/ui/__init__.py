@@ -1,7 +1,8 @@
 """The browser UI (Gradio Blocks). It only calls the Workspace; nothing here drafts.
 
 layout.py builds the page and wires its events; handlers.py holds the on_* handlers that call
-the service layer; views.py turns a record into what the page shows.
+the service layer; views.py turns a record into what the page shows, and parts.py the boxes
+of each 方面, cause and measure.
 """
 
 from assistant.app.ui.layout import UI, launch

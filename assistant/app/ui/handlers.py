@@ -10,7 +10,7 @@ import gradio as gr
 from assistant.app.accounts import Identity
 from assistant.app.llm_settings import NOT_LOCAL, LLMSettings, caller_is_local
 from assistant.app.store import DraftRecord, new_owner
-from assistant.app.ui import views
+from assistant.app.ui import parts, views
 from assistant.app.workspace import Workspace
 from assistant.core.errors import InputError
 from assistant.core.settings import Settings
@@ -55,7 +55,8 @@ class Handlers:
         return views.history(self.store, owner, current)
 
     def _view(self, rec: DraftRecord) -> list:
-        return views.view(self.ws, rec)
+        findings = self.ws.audit(rec) if rec.draft else []
+        return [*views.view(self.ws, rec), *parts.values(rec, findings)]
 
     def _page(self, owner: str, rec: DraftRecord) -> list:
         """The record's view and the owner's list of drafts."""
@@ -123,11 +124,10 @@ class Handlers:
 
             req = req.model_copy(update={"year": default_year()})
         rec.chat.append(views.turn("user", "按左侧信息生成初稿"))
-        last = None
+        screen = None
         for rec, _msg in self.ws.draft(rec, req):
-            view = self._page(owner, rec)
-            yield views.changed(last, view)
-            last = view
+            out, screen = self._streamed(screen, self._page(owner, rec), rec)
+            yield out
 
     def on_chat(self, owner, rid, message, request: gr.Request = None):
         owner = self._who(owner, request)
@@ -136,13 +136,34 @@ class Handlers:
         if not message:
             yield ["", *self._page(owner, rec)]
             return
-        last = None
+        screen = view = None
         for rec, _reply in self.ws.chat(rec, message):
+            # The input is cleared once; see _streamed for what else is (not) sent.
+            first = screen is None
             view = self._page(owner, rec)
-            # The input is cleared once, and unchanged values are not sent again: what the
-            # user types or edits while a draft streams must not be overwritten.
-            yield [gr.update() if last else "", *views.changed(last, view)]
-            last = view
+            out, screen = self._streamed(screen, view, rec)
+            yield ["" if first else gr.update(), *out]
+        # A command's change to a block the user had edited is shown once the chat is done.
+        rest = views.changed(screen, view)
+        if screen is not None and any(not views.same(u, gr.update()) for u in rest):
+            yield [gr.update(), *rest]
+
+    def _streamed(self, screen: list | None, view: list, rec: DraftRecord) -> tuple[list, list]:
+        """What to send while a stream runs, and what the screen then shows. Unchanged values
+        are not sent again, and neither is a block box whose saved text is not the drafter's:
+        the user typed it, the screen has it, and sending it back could drop the keys they
+        typed since."""
+        out = views.changed(screen, view)
+        if screen is None:
+            return out, list(view)
+        mine = parts.drafted(rec)
+        shown = list(view)
+        for k in self.part_positions:
+            text = parts.box_value(out[k])
+            if text and text not in mine:
+                out[k] = gr.update()
+                shown[k] = screen[k]
+        return out, shown
 
     def on_edit(self, key: str):
         def handler(owner, rid, text, request: gr.Request = None):
@@ -155,13 +176,48 @@ class Handlers:
 
         return handler
 
-    def on_regenerate(self, key: str | None):
-        def handler(owner, rid, chosen=None, request: gr.Request = None):
+    def on_part_edit(self, key: str, i: int):
+        """Box i of a part (a 方面, a cause, a measure): the edit goes into that block only.
+        When it changes the blocks themselves (a heading typed or removed), the part's boxes
+        are laid out again from what was saved."""
+
+        def handler(owner, rid, text, request: gr.Request = None):
+            owner = self._who(owner, request)
+            n = parts.SLOTS[key]
+            rec = self.ws.edit_part(owner, rid, key, i, text or "") if owner and rid else None
+            if rec is None or rec.draft is None:
+                return [gr.update()] * (3 + 2 * n)
+            full = self.ws.full_text(rec)
+            after = parts.blocks(rec, key)
+            boxes, side, _ = parts.part(rec, key, self.ws.audit(rec))
+            if i < len(after) and after[i] == (text or "").strip("\n"):
+                boxes = [gr.update()] * n  # the page already shows it
+            return [full, f"全文 {views.count(full)} 字", rec.texts.get(key, ""), *boxes, *side]
+
+        return handler
+
+    def on_regenerate(self, key: str):
+        def handler(owner, rid, request: gr.Request = None):
             owner = self._who(owner, request)
             rec = self._record(owner, rid)
-            target = key or chosen
-            if rec.draft is not None and target:
-                rec, msg = self.ws.regenerate(rec, target)
+            if rec.draft is not None:
+                rec, msg = self.ws.regenerate(rec, key)
+                self.ws.note(rec, msg)
+            return self._page(owner, rec)
+
+        return handler
+
+    def on_regenerate_part(self, i: int):
+        """The 方面 in box i of the problems, drafted again; the other boxes stay as they are."""
+
+        def handler(owner, rid, request: gr.Request = None):
+            owner = self._who(owner, request)
+            rec = self._record(owner, rid)
+            d = parts.dimension_at(rec, i)
+            if d is None:
+                gr.Warning("这一段不是初稿中的某个方面，无法重新生成。")
+            else:
+                rec, msg = self.ws.regenerate(rec, f"problems:{d}")
                 self.ws.note(rec, msg)
             return self._page(owner, rec)
 

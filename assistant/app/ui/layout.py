@@ -14,6 +14,7 @@ import os
 import gradio as gr
 
 from assistant.app.store import browser_secret
+from assistant.app.ui import parts
 from assistant.app.ui.handlers import Handlers
 from assistant.app.workspace import SECTION_LABELS, Workspace
 from assistant.core.settings import Settings
@@ -43,6 +44,21 @@ def _theme() -> gr.themes.Base:
 
 class UI(Handlers):
     """The browser UI (Gradio Blocks). It only calls the Workspace; nothing here drafts."""
+
+    @staticmethod
+    def _slots(key: str) -> tuple[list, list, list]:
+        """A part's boxes, one per block, each with its notes (sources, flags) and, for a 方面,
+        its regenerate button; hidden until a block fills them."""
+        texts, side, buttons = [], [], []
+        for i in range(parts.SLOTS[key]):
+            texts.append(gr.Textbox(label=f"第{i + 1}段", lines=3, max_lines=30, interactive=True, visible=False,
+                                    buttons=["copy"], elem_id=f"{key}-{i}"))
+            with gr.Row():
+                side.append(gr.Markdown(visible=False, elem_id=f"{key}-{i}-notes"))
+                if key == "problems":
+                    buttons.append(gr.Button("重新生成该方面", size="sm", scale=0, visible=False,
+                                             elem_id=f"regen-problems-{i}"))
+        return texts, side, buttons
 
     # --- layout ---------------------------------------------------------------------
     def build(self) -> gr.Blocks:
@@ -100,17 +116,22 @@ class UI(Handlers):
                                     fact_pick = gr.Dropdown([], label="选择一条具体情况", scale=3, elem_id="fact-pick")
                                     fact_target = gr.Dropdown([], label="调整为", scale=3, elem_id="fact-target")
                                     b_move = gr.Button("调整并重写相关部分", scale=1, elem_id="btn-move-fact")
-                            boxes = {}
-                            regen = {}
+                            boxes, regen, slots = {}, {}, {}
                             for key, label in SECTION_LABELS.items():
-                                boxes[key] = gr.Textbox(label=label, lines=4, max_lines=40, interactive=True,
-                                                        buttons=["copy"], elem_id=f"sec-{key}",
-                                                        visible=key != "rectification")
-                                if key == "problems":
-                                    with gr.Row():
-                                        dim_pick = gr.Dropdown([], label="选择方面", scale=3, elem_id="dim-pick")
-                                        regen[key] = gr.Button("重新生成该方面", scale=1, elem_id="regen-problems")
-                                elif key != "rectification":
+                                if key not in parts.SLOTS:
+                                    boxes[key] = gr.Textbox(label=label, lines=4, max_lines=40, interactive=True,
+                                                            buttons=["copy"], elem_id=f"sec-{key}",
+                                                            visible=key != "rectification")
+                                    if key != "rectification":
+                                        regen[key] = gr.Button(f"重新生成{label}", size="sm", elem_id=f"regen-{key}")
+                                    continue
+                                # Each 方面 / cause / measure is a box of its own, edited in place.
+                                gr.Markdown(f"**{label}**", elem_id=f"head-{key}")
+                                slots[key] = self._slots(key)
+                                with gr.Accordion(f"{label}（整段，可整体复制）", open=False):
+                                    boxes[key] = gr.Textbox(label=label, lines=4, max_lines=60, interactive=False,
+                                                            buttons=["copy"], elem_id=f"sec-{key}")
+                                if key != "problems":
                                     regen[key] = gr.Button(f"重新生成{label}", size="sm", elem_id=f"regen-{key}")
                             with gr.Accordion("全文（可整体复制）", open=False):
                                 full = gr.Textbox(label="全文", lines=12, max_lines=60, interactive=False,
@@ -181,9 +202,13 @@ class UI(Handlers):
             req_inputs = [role, unit, post, year, meeting, notice, dims, facts]
             view = [rid, role, unit, post, year, meeting, notice, dims, facts, dims_note, chatbot, title, count,
                     boxes["preamble"], boxes["rectification"], boxes["problems"], boxes["causes"],
-                    boxes["measures"], full, dim_pick, sources, repeats, last_summary, last_role, last_year_box,
+                    boxes["measures"], full, sources, repeats, last_summary, last_role, last_year_box,
                     fact_table, fact_pick, fact_target, ver_a, ver_b]
+            for key, (texts, side, buttons) in slots.items():
+                view += texts + side + buttons
             with_history = [*view, history, broken]
+            part_boxes = {id(b) for texts, _, _ in slots.values() for b in texts}
+            self.part_positions = {k for k, c in enumerate(with_history) if id(c) in part_boxes}
 
             demo.load(self.on_load, [owner, last], [owner, last, *with_history])
             rid.change(lambda r: r, rid, last, show_progress="hidden")
@@ -200,13 +225,17 @@ class UI(Handlers):
             for trigger in (b_send.click, chat_in.submit):
                 trigger(self.on_chat, [owner, rid, chat_in], [chat_in, *with_history])
             for key, box in boxes.items():
-                box.change(self.on_edit(key), [owner, rid, box], [full, count],
-                           trigger_mode="always_last", show_progress="hidden")
+                if key not in slots:
+                    box.change(self.on_edit(key), [owner, rid, box], [full, count],
+                               trigger_mode="always_last", show_progress="hidden")
+            for key, (texts, side, buttons) in slots.items():
+                for i, box in enumerate(texts):
+                    box.change(self.on_part_edit(key, i), [owner, rid, box], [full, count, boxes[key], *texts, *side],
+                               trigger_mode="always_last", show_progress="hidden")
+                for i, button in enumerate(buttons):
+                    button.click(self.on_regenerate_part(i), [owner, rid], with_history)
             for key, button in regen.items():
-                if key == "problems":
-                    button.click(self.on_regenerate(None), [owner, rid, dim_pick], with_history)
-                else:
-                    button.click(self.on_regenerate(key), [owner, rid], with_history)
+                button.click(self.on_regenerate(key), [owner, rid], with_history)
             for fmt, button in (("docx", b_docx), ("md", b_md), ("txt", b_txt)):
                 button.click(self.on_export(fmt), [owner, rid], export_file)
             upload.upload(self.on_upload, [owner, rid, upload], with_history)

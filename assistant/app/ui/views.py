@@ -37,7 +37,6 @@ def view(ws: Workspace, rec: DraftRecord) -> list:
     title = f"## {md_text(draft.title)}" if draft else "## 尚未生成初稿\n在左侧填写信息后点击“生成初稿”，或直接在对话框里说明需求。"
     full = ws.full_text(rec)
     dims = "\n".join(draft.structure.dimensions) if draft else "\n".join(req.dimensions)
-    dim_choices = [(f"（{n + 1}）{d.name}", f"problems:{n}") for n, d in enumerate(draft.problems)] if draft else []
     has_rect = bool(draft and draft.rectification)
     notes = ""
     if draft:
@@ -62,7 +61,6 @@ def view(ws: Workspace, rec: DraftRecord) -> list:
         texts.get("causes", ""),
         texts.get("measures", ""),
         full,
-        gr.update(choices=dim_choices, value=dim_choices[0][1] if dim_choices else None),
         sources(rec),
         repeats(rec),
         ws.last_year_summary(rec),
@@ -117,26 +115,29 @@ def repeats(rec: DraftRecord) -> str:
     return f"**发现 {len(rec.repeats)} 处与上年度材料相近的句子，建议改写：**\n\n" + "\n".join(rows)
 
 
+def describe(p) -> str:
+    """What one paragraph was written from, in the user's words."""
+    refs = []
+    for s in p.sources:
+        if s.kind == "fact":
+            refs.append(f"您提供的事实：{md_text(s.text[:40])}")
+        elif s.kind in ("reference", "corpus"):
+            refs.append(f"参考往年材料：{md_text(s.source or '语料')}（{s.year or '?'}年）")
+        elif s.kind == "llm":
+            refs.append("大模型")
+        elif s.kind == "lastyear":
+            refs.append("上年度材料")
+        elif s.kind == "user":
+            refs.append(s.text)
+    if any(s.kind == "phrasebank" for s in p.sources):
+        refs.insert(0, "素材库")
+    return "；".join(dict.fromkeys(refs))
+
+
 def sources(rec: DraftRecord) -> str:
     if not rec.draft:
         return "生成初稿后，这里列出每段文字的依据：您提供的事实、本产品的素材库，以及可供对照阅读的往年材料。"
     lines = ["文字由素材库和您提供的事实写成；往年材料是其他单位的文字，只用来确定方面和主题，列在这里供您对照阅读，没有照搬。", ""]
-
-    def describe(p) -> str:
-        refs = []
-        for s in p.sources:
-            if s.kind == "fact":
-                refs.append(f"您提供的事实：{md_text(s.text[:40])}")
-            elif s.kind in ("reference", "corpus"):
-                refs.append(f"参考往年材料：{md_text(s.source or '语料')}（{s.year or '?'}年）")
-            elif s.kind == "llm":
-                refs.append("大模型")
-            elif s.kind == "lastyear":
-                refs.append("上年度材料")
-        if any(s.kind == "phrasebank" for s in p.sources):
-            refs.insert(0, "素材库")
-        return "；".join(dict.fromkeys(refs))
-
     for dim in rec.draft.problems:
         lines.append(f"**{md_text(dim.heading)}**")
         lines += [f"- {p.marker or '·'} {describe(p)}" for p in dim.items]

@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from assistant.app import chat
 from assistant.app.document import (
     SECTION_LABELS,
+    Removal,
     append_items,
     move_item,
     move_paragraph,
     put_dimension,
+    remove_sentences,
 )
 from assistant.app.store import DraftRecord
 from assistant.app.workspace.core import LOG, Act
@@ -59,7 +61,7 @@ class ConversationMixin:
                 record, reply = self._add_fact(record, cmd.text, cmd.target)
             elif cmd.kind == "move":
                 record, reply = self.move(record, cmd.text, cmd.target)
-            elif cmd.kind == "help" and self.drafter.llm is not None and record.draft is not None:
+            elif cmd.kind == "help" and getattr(self.drafter, "llm", None) is not None and record.draft is not None:
                 if not chat.is_change_request(message):
                     reply = chat.NOT_A_CHANGE
                 else:
@@ -67,15 +69,64 @@ class ConversationMixin:
                     yield record, f"将按您的要求修改“{SECTION_LABELS.get(key, key)}”，其他部分不动，请稍候……"
                     record, reply = self._llm_revise(record, message, dims)
             elif cmd.kind == "delete":
-                record, found = self.delete(record, cmd.text)
-                reply = self._deleted(record, cmd.text, found)
+                reply = self._preview_delete(record, cmd.text)
+            elif cmd.kind == "confirm_delete" and record.pending_delete:
+                record, found = self.delete(record, record.pending_delete)
+                reply = self._deleted(record, record.pending_delete, found)
+            elif cmd.kind == "confirm_delete":
+                reply = "现在没有等待确认的删除。要删去某句话，请先说“删掉 某句话”。"
             else:
                 reply = chat.HELP
         except (InputError, ValueError, KeyError, IndexError) as e:
             reply = f"这条指令没能完成（{e}）。\n\n" + chat.HELP
+        if cmd.kind != "delete":
+            record.pending_delete = ""  # a preview holds only until the next message
         self._say(record, "assistant", reply)
-        self._commit(record)
+        self._commit(record, fields=("pending_delete",))
         yield record, reply
+
+    def _preview_delete(self, record: DraftRecord, snippet: str) -> str:
+        """What "删掉…" would remove from the newest saved text, shown before anything goes;
+        the snippet waits for 确认删除."""
+        saved = self.store.load(record.owner, record.id) or record
+        found = self.removals(dict(saved.texts), snippet)  # a copy: nothing changes yet
+        removed = [(key, s) for key, r in found.items() for s in r.removed]
+        record.pending_delete = snippet.strip() if removed else ""
+        if not removed:
+            return self._deleted(record, snippet, found)
+        lines = [f"将删去 {len(removed)} 处含“{snippet}”的句子："]
+        lines += [f"- 〔{SECTION_LABELS.get(key, key)}〕{s}" for key, s in removed]
+        lines.append("回复“确认删除”后删去；不删就继续说别的，文稿不会改动。")
+        return "\n".join(lines)
+
+    @staticmethod
+    def removals(texts: dict[str, str], snippet: str) -> dict[str, Removal]:
+        """What removing every sentence that holds the snippet takes out of each part (the
+        texts are changed in place); what "删掉…" previews and then does."""
+        found: dict[str, Removal] = {}
+        for key, text in texts.items():
+            removal = Removal()
+            new = remove_sentences(text, snippet, removal)
+            if removal.removed or removal.headings:
+                found[key] = removal
+            if removal.removed:
+                texts[key] = new
+        return found
+
+    @logged(LOG, "delete")
+    def delete(self, record: DraftRecord, snippet: str) -> tuple[DraftRecord, dict[str, Removal]]:
+        """Remove every sentence that holds the snippet from the newest saved texts (under
+        the lock, so an edit typed meanwhile stays); what went, part by part."""
+        snippet = snippet.strip()
+        found: dict[str, Removal] = {}
+
+        def apply(texts: dict[str, str]) -> None:
+            found.clear()
+            found.update(self.removals(texts, snippet))
+
+        if snippet:
+            self._commit(record, act=Act(f"删除“{snippet[:20]}”"), apply=apply)
+        return record, found
 
     def _deleted(self, record: DraftRecord, snippet: str, found: dict) -> str:
         """What "删掉…" removed, sentence by sentence, so the user sees it and can undo it."""
@@ -83,6 +134,8 @@ class ConversationMixin:
         headings = [h for r in found.values() for h in r.headings]
         if not removed and not headings:
             return f"文稿中没有找到“{snippet}”。"
+        if not removed:
+            return f"标题“{'、'.join(headings)}”不会删除。要去掉整个方面，请在右侧文稿中清空该方面的内容。"
         lines = []
         if removed:
             lines.append(f"已删去 {len(removed)} 处含“{snippet}”的句子：")

@@ -14,12 +14,13 @@ from pathlib import Path
 from assistant.app import history, service
 from assistant.app.document import (
     SECTION_LABELS,
-    Removal,
     merge_screen_blocks,
     outline,
     put_dimension,
-    remove_sentences,
+    replace_part,
 )
+from assistant.app.draft_sync import KEYS as SYNCED
+from assistant.app.draft_sync import sync_record
 from assistant.app.store import ChatTurn, DraftRecord, DraftStore
 from assistant.core.errors import InputError
 from assistant.core.log import get as get_logger
@@ -41,6 +42,7 @@ from assistant.export.outline import to_text
 LOG = get_logger("workspace")
 # How long after a draft last wrote a 方面 the page may still send back an older state of the box.
 STREAM_ECHO = 60.0
+DRAFTING = "起草"
 
 PROGRESS_TARGET = "成效（写进前言或整改情况，不作为问题）"
 CONTEXT_TARGET = "背景（不写成事例）"
@@ -106,12 +108,14 @@ class WorkspaceCore:
         return self._commit(record)
 
     def _commit(self, record: DraftRecord, texts=(), fields=(), act: Act | None = None,
-                apply: Callable[[dict[str, str]], None] | None = None) -> DraftRecord:
+                apply: Callable[[dict[str, str]], None] | None = None, resync=()) -> DraftRecord:
         """Save what an action changed (the named fields and section texts, and its new chat
         turns) onto the newest saved record, under its lock; then bring the in-memory record
         up to date with it. An edit the user saved meanwhile (say, while a draft streams) is
         kept, never overwritten by this action's older copy. `apply` changes the saved texts
-        in place under the lock (a 方面 spliced into the newest problems text)."""
+        in place under the lock (a 方面 spliced into the newest problems text). The typed
+        draft follows the texts that changed, and the parts in `resync` (draft_sync), except
+        while a draft streams: its own steps set the tree."""
         texts = list(texts)
         act = act or Act("修改")
 
@@ -123,6 +127,8 @@ class WorkspaceCore:
                 saved.texts[key] = record.texts[key]
             if apply:
                 apply(saved.texts)
+            if act.what != DRAFTING or resync:
+                sync_record(saved, before, resync)
             saved.chat.extend(_new_turns(record.chat, saved.chat))
             history.record(saved, before, act.what, act.group, SECTION_LABELS)
 
@@ -141,7 +147,7 @@ class WorkspaceCore:
     def draft(self, record: DraftRecord, req: Request) -> Iterator[tuple[DraftRecord, str]]:
         """Draft section by section; the record is saved after each one."""
         record.request = req
-        act = Act("起草")
+        act = Act(DRAFTING)
         for ev in self.drafter.stream(req, ctx=self.context(record)):
             record.draft = ev.draft
             written: list[str] = []
@@ -171,7 +177,7 @@ class WorkspaceCore:
             done += (f"\n与上年度材料相近的句子：{len(record.repeats)} 处（见“与上年度材料相近的句子”）。"
                      if record.repeats else "\n已与上年度材料逐句比对，没有发现相近的句子。")
         self._say(record, "assistant", done)
-        self._commit(record)
+        self._commit(record, resync=SYNCED)  # edits typed while it streamed, into the tree
         yield record, done
 
     def _sync_texts(self, record: DraftRecord, draft: Draft, only: str | None = None) -> list[str]:
@@ -185,16 +191,35 @@ class WorkspaceCore:
     def edit(self, owner: str, draft_id: str, key: str, text: str) -> DraftRecord | None:
         """The user's edit of one section, applied to the newest saved version."""
 
+        def new_text(saved: str, streaming: bool) -> str:
+            # The page sends back each streamed state of the box; one with fewer 方面 than
+            # saved is an older screen: its blocks count, the newer 方面 are kept.
+            return merge_screen_blocks(text, saved) if key == "problems" and streaming else text
+
+        return self._edit(owner, draft_id, key, new_text)
+
+    @logged(LOG, "edit")
+    def edit_part(self, owner: str, draft_id: str, key: str, i: int, text: str) -> DraftRecord | None:
+        """The user's edit of block i of a section (a 方面, a cause, a measure: section_parts),
+        spliced into the newest saved text, so the other blocks stay as saved."""
+
+        def new_text(saved: str, streaming: bool) -> str | None:
+            if streaming and not text.strip():
+                return None  # the page emptying a block a fresh draft has not reached, not the user
+            return replace_part(saved, i, text)
+
+        return self._edit(owner, draft_id, key, new_text)
+
+    def _edit(self, owner: str, draft_id: str, key: str, new_text) -> DraftRecord | None:
         def change(record: DraftRecord):
-            new = text
-            if key == "problems" and time.time() - self._streamed.get(draft_id, 0.0) < STREAM_ECHO:
-                # The page sends back each streamed state of the box; one with fewer 方面 than
-                # saved is an older screen: its blocks count, the newer 方面 are kept.
-                new = merge_screen_blocks(text, record.texts.get(key, ""))
-            if record.draft is None or record.texts.get(key) == new:
+            streaming = time.time() - self._streamed.get(draft_id, 0.0) < STREAM_ECHO
+            new = new_text(record.texts.get(key, ""), streaming)
+            if record.draft is None or new is None or record.texts.get(key, "") == new:
                 return False
             before = dict(record.texts)
             record.texts[key] = new
+            if not streaming:  # a draft still streaming sets the tree; it is synced at its end
+                sync_record(record, before)
             history.record(record, before, "编辑", f"edit:{key}", SECTION_LABELS)
 
         return self.store.update(owner, draft_id, change)
@@ -280,27 +305,6 @@ class WorkspaceCore:
         if dimension_of(key) is not None and record.draft:
             return record.draft.problems[dimension_of(key)].name
         return SECTION_LABELS.get(key, key)
-
-    @logged(LOG, "delete")
-    def delete(self, record: DraftRecord, snippet: str) -> tuple[DraftRecord, dict[str, Removal]]:
-        """Remove every sentence that holds the snippet from the newest saved texts (under
-        the lock, so an edit typed meanwhile stays); what went, part by part."""
-        snippet = snippet.strip()
-        found: dict[str, Removal] = {}
-
-        def apply(texts: dict[str, str]) -> None:
-            found.clear()
-            for key, text in texts.items():
-                removal = Removal()
-                new = remove_sentences(text, snippet, removal)
-                if removal.removed or removal.headings:
-                    found[key] = removal
-                if removal.removed:
-                    texts[key] = new
-
-        if snippet:
-            self._commit(record, act=Act(f"删除“{snippet[:20]}”"), apply=apply)
-        return record, found
 
     # --- review ---------------------------------------------------------------------
     @logged(LOG, "audit")

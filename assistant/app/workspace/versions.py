@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.app import history
 from assistant.app.document import SECTION_LABELS, split_document
+from assistant.app.draft_sync import sync_record
 from assistant.app.markdown import md_text
 from assistant.app.store import DraftRecord
 from assistant.app.workspace.core import LOG, Act
@@ -35,7 +36,9 @@ class VersionsMixin:
         said = []
 
         def change(record: DraftRecord):
+            before = dict(record.texts)
             said.append(step(record))
+            sync_record(record, before)
 
         record = self.store.update(owner, draft_id, change)
         return record, (said[0] if said else "没有找到这份草稿。")
