@@ -110,3 +110,27 @@ def test_a_dimension_box_typed_into_while_later_ones_stream_keeps_the_edit(works
     blocks = section_parts(saved.texts["problems"])
     assert blocks[0].endswith(mine) and len(blocks) == len(saved.draft.problems) > 1
     assert section_parts(record.texts["problems"]) == blocks  # what the screen is sent at the end
+    # the edit typed while it streamed is in the typed draft too, as the user's own item
+    tree = saved.draft.problems
+    assert tree[0].items[-1].marker + tree[0].items[-1].text == mine and tree[0].items[-1].sources[0].kind == "user"
+    assert [d.name for d in tree] == saved.draft.structure.dimensions  # still the planned 方面
+
+
+def test_moving_a_fact_redrafts_both_dimensions_and_the_tree_matches_the_text(workspace):
+    from assistant.app.document import section_parts
+    from assistant.draft.render import section_text
+
+    record = workspace.new_record(OWNER, _request())
+    for _ in workspace.draft(record, _request()):
+        pass
+    fact = "全年到基层学校调研只有3次，多数时候听汇报"
+    names = record.draft.structure.dimensions
+    home = next(n for n, b in enumerate(section_parts(record.texts["problems"])) if fact in b)
+    target = next(n for n in range(len(names)) if n != home)
+    before = section_parts(record.texts["problems"])
+    record, reply = workspace.move_fact(record, fact, f"问题：{names[target]}")
+    saved = workspace.store.load(OWNER, record.id)
+    after = section_parts(saved.texts["problems"])
+    assert [n for n, b in enumerate(after) if fact in b] == [target], reply
+    assert all(after[n] == before[n] for n in range(len(names)) if n not in (home, target))
+    assert section_text(saved.draft, "problems") == saved.texts["problems"]

@@ -301,7 +301,9 @@ class Drafter:
         parts whose facts changed drafted again (the user's edits elsewhere stay). Returns
         the new draft and the keys of the parts drafted again."""
         plan, progress = self.plan(req, ctx)
-        if plan.structure.dimensions != [d.name for d in draft.problems]:
+        # The draft's 方面 follow the user's text (draft_sync): a 方面 they renamed is still
+        # the planned one; one they added or removed means the plan no longer lines up.
+        if plan.structure.dimensions != draft.structure.dimensions or len(draft.problems) != len(plan.dimensions):
             return self.draft(req, draft.variant + 1, ctx), ["all"]
         new = draft.model_copy(deep=True, update={"request": plan.request, "facts": plan.facts,
                                                   "variant": draft.variant + 1})

@@ -37,20 +37,20 @@ def drafted(rec: DraftRecord) -> set[str]:
 
 
 def dimension_at(rec: DraftRecord, i: int) -> int | None:
-    """The draft's 方面 that box i of the problems holds: by its heading, else by its place
-    among the heading blocks. None for a box that holds no 方面."""
+    """The planned 方面 that box i of the problems holds (its place among the heading
+    blocks); None for a box that holds none, or one the user added or renamed."""
     if rec.draft is None:
         return None
     parts = blocks(rec, "problems")
     if not 0 <= i < len(parts):
         return None
-    first = parts[i].split("\n", 1)[0].strip()
-    for d, dim in enumerate(rec.draft.problems):
-        if dim.heading == first:
-            return d
     headed = [k for k, p in enumerate(parts) if SUB_HEAD.match(p)]
     d = headed.index(i) if i in headed else None
-    return d if d is not None and d < len(rec.draft.problems) else None
+    planned = rec.draft.structure.dimensions
+    # Only a 方面 the drafter planned can be drafted again (not one the user added or renamed).
+    if d is None or d >= len(rec.draft.problems) or d >= len(planned) or rec.draft.problems[d].name != planned[d]:
+        return None
+    return d
 
 
 def _paragraphs(rec: DraftRecord, key: str, part: str) -> list:

@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from assistant.app import history, service
 from assistant.app.document import (
     SECTION_LABELS,
@@ -122,7 +124,10 @@ class WorkspaceCore:
         def change(saved: DraftRecord):
             before = dict(saved.texts)
             for name in fields:
-                setattr(saved, name, getattr(record, name))
+                value = getattr(record, name)
+                # a copy: syncing the saved tree must not change the caller's draft (move_fact
+                # goes on writing the other 方面 of the same new draft)
+                setattr(saved, name, value.model_copy(deep=True) if isinstance(value, BaseModel) else value)
             for key in texts:
                 saved.texts[key] = record.texts[key]
             if apply:
