@@ -70,7 +70,9 @@ class Page:
     def open(self):
         self.page.goto(self.url)
         self.page.wait_for_selector("#sec-preamble textarea", timeout=60000)
-        self.page.wait_for_timeout(1500)  # the load event fills the saved draft in
+        # the load event fills the saved draft in, the title with it
+        self.page.wait_for_selector("#doc-title h2", timeout=60000)
+        self.page.wait_for_timeout(500)
 
     def box(self, elem_id: str):
         return self.page.locator(f"#{elem_id} textarea").first
@@ -87,13 +89,18 @@ class Page:
         raise AssertionError(f"{needle!r} never appeared in #{elem_id}: {self.text(elem_id)[:200]!r}")
 
     def blocks(self, key: str) -> list[str]:
-        """A part's blocks (each 方面, cause, measure) as its boxes show them, in order."""
-        out = []
-        for i in range(10):
-            box = self.page.locator(f"#{key}-{i} textarea")
-            if box.count() and box.first.is_visible():
-                out.append(box.first.input_value())
-        return out
+        """A part's blocks (each 方面, cause, measure) as its boxes show them, in order. The
+        boxes of an update appear one by one: read once the shown ones are the first n."""
+        for _ in range(20):
+            shown = []
+            for i in range(10):
+                box = self.page.locator(f"#{key}-{i} textarea")
+                shown.append(box.first if box.count() and box.first.is_visible() else None)
+            n = sum(b is not None for b in shown)
+            if all(shown[:n]):
+                return [b.input_value() for b in shown[:n]]
+            self.page.wait_for_timeout(300)
+        raise AssertionError(f"the boxes of {key} never settled: {[b is not None for b in shown]}")
 
     def part(self, key: str) -> str:
         """A whole part (存在的主要问题, 原因剖析, 整改措施) as the page shows it."""

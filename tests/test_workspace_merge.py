@@ -134,3 +134,27 @@ def test_moving_a_fact_redrafts_both_dimensions_and_the_tree_matches_the_text(wo
     assert [n for n, b in enumerate(after) if fact in b] == [target], reply
     assert all(after[n] == before[n] for n in range(len(names)) if n not in (home, target))
     assert section_text(saved.draft, "problems") == saved.texts["problems"]
+
+
+def test_one_cause_drafted_again_leaves_the_others_as_the_user_has_them(workspace):
+    from assistant.app.document import replace_part, section_parts
+
+    record = workspace.new_record(OWNER, _request())
+    for _ in workspace.draft(record, _request()):
+        pass
+    causes = section_parts(record.texts["causes"])
+    assert len(causes) >= 3
+    mine = causes[0] + "这是我补写的一句。"
+    workspace.edit_part(OWNER, record.id, "causes", 0, mine)
+    record = workspace.store.load(OWNER, record.id)
+    record, reply = workspace.regenerate_block(record, "causes", 1)
+    saved = workspace.store.load(OWNER, record.id)
+    after = section_parts(saved.texts["causes"])
+    assert reply.startswith("已重新生成“原因剖析”第2段"), reply
+    assert after[0] == mine and after[2:] == causes[2:] and after[1] != causes[1]
+    assert after[1].startswith("（二）")
+    titles = [c.split("。", 1)[0] for c in after]
+    assert len(set(titles)) == len(titles)  # not a cause another block already states
+    assert all(s.kind != "user" for s in saved.draft.causes[1].sources)  # the drafter's, with its sources
+    workspace.undo(OWNER, record.id)
+    assert workspace.store.load(OWNER, record.id).texts["causes"] == replace_part(record.texts["causes"], 1, causes[1])

@@ -74,7 +74,7 @@ def _dimension(block: str, n: int, old: list[DimensionDraft]) -> DimensionDraft:
 
 
 def _titled(block: str) -> Paragraph:
-    """"（一）理想信念有所松懈。对…" -> title and text, as render._titled writes them."""
+    """"（一）理想信念有所松懈。对…" -> title and text, as render.titled writes them."""
     cut = marker_end(block, ("cn_paren",))
     body = block[cut:]
     title, dot, rest = body.partition("。")

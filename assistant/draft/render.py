@@ -23,7 +23,7 @@ def section_titles(draft: Draft) -> list[tuple[str, str]]:
     return [(k, f"{cn_number(n)}、{t}") for n, (k, t) in enumerate(keys, 1)]
 
 
-def _titled(n: int, p: Paragraph) -> str:
+def titled(n: int, p: Paragraph) -> str:
     title = p.title.rstrip("。")
     return f"（{cn_number(n)}）{title}。{p.text}" if title else p.text
 
@@ -33,7 +33,7 @@ def section_text(draft: Draft, key: str) -> str:
     if key == "preamble":
         return draft.preamble.text if draft.preamble else ""
     if key == "rectification":
-        return "\n\n".join(_titled(n, p) for n, p in enumerate(draft.rectification, 1))
+        return "\n\n".join(titled(n, p) for n, p in enumerate(draft.rectification, 1))
     if key == "problems":
         blocks = []
         for dim in draft.problems:
@@ -42,9 +42,9 @@ def section_text(draft: Draft, key: str) -> str:
             blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
     if key == "causes":
-        return "\n\n".join(_titled(n, p) for n, p in enumerate(draft.causes, 1))
+        return "\n\n".join(titled(n, p) for n, p in enumerate(draft.causes, 1))
     if key == "measures":
-        return "\n\n".join(_titled(n, p) for n, p in enumerate(draft.measures, 1))
+        return "\n\n".join(titled(n, p) for n, p in enumerate(draft.measures, 1))
     raise KeyError(key)
 
 

@@ -207,18 +207,22 @@ class Handlers:
 
         return handler
 
-    def on_regenerate_part(self, i: int):
-        """The 方面 in box i of the problems, drafted again; the other boxes stay as they are."""
+    def on_regenerate_part(self, key: str, i: int):
+        """Box i of a part drafted again (a 方面, or one cause or measure); the other boxes
+        stay as they are."""
 
         def handler(owner, rid, request: gr.Request = None):
             owner = self._who(owner, request)
             rec = self._record(owner, rid)
-            d = parts.dimension_at(rec, i)
-            if d is None:
-                gr.Warning("这一段不是初稿中的某个方面，无法重新生成。")
-            else:
+            if key == "problems":
+                d = parts.dimension_at(rec, i)
+                if d is None:
+                    gr.Warning("这一段不是初稿中的某个方面，无法重新生成。")
+                    return self._page(owner, rec)
                 rec, msg = self.ws.regenerate(rec, f"problems:{d}")
-                self.ws.note(rec, msg)
+            else:
+                rec, msg = self.ws.regenerate_block(rec, key, i)
+            self.ws.note(rec, msg)
             return self._page(owner, rec)
 
         return handler

@@ -47,17 +47,16 @@ class UI(Handlers):
 
     @staticmethod
     def _slots(key: str) -> tuple[list, list, list]:
-        """A part's boxes, one per block, each with its notes (sources, flags) and, for a 方面,
-        its regenerate button; hidden until a block fills them."""
+        """A part's boxes, one per block, each with its notes (sources, flags) and its
+        regenerate button; hidden until a block fills them."""
         texts, side, buttons = [], [], []
         for i in range(parts.SLOTS[key]):
             texts.append(gr.Textbox(label=f"第{i + 1}段", lines=3, max_lines=30, interactive=True, visible=False,
                                     buttons=["copy"], elem_id=f"{key}-{i}"))
             with gr.Row():
                 side.append(gr.Markdown(visible=False, elem_id=f"{key}-{i}-notes"))
-                if key == "problems":
-                    buttons.append(gr.Button("重新生成该方面", size="sm", scale=0, visible=False,
-                                             elem_id=f"regen-problems-{i}"))
+                buttons.append(gr.Button("重新生成该方面" if key == "problems" else "重新生成这一条", size="sm",
+                                         scale=0, visible=False, elem_id=f"regen-{key}-{i}"))
         return texts, side, buttons
 
     # --- layout ---------------------------------------------------------------------
@@ -233,7 +232,7 @@ class UI(Handlers):
                     box.change(self.on_part_edit(key, i), [owner, rid, box], [full, count, boxes[key], *texts, *side],
                                trigger_mode="always_last", show_progress="hidden")
                 for i, button in enumerate(buttons):
-                    button.click(self.on_regenerate_part(i), [owner, rid], with_history)
+                    button.click(self.on_regenerate_part(key, i), [owner, rid], with_history)
             for key, button in regen.items():
                 button.click(self.on_regenerate(key), [owner, rid], with_history)
             for fmt, button in (("docx", b_docx), ("md", b_md), ("txt", b_txt)):

@@ -84,8 +84,8 @@ def notes(rec: DraftRecord, key: str, part: str, findings) -> str:
 
 
 def values(rec: DraftRecord, findings) -> list:
-    """Per part, in the layout's order: each box, each box's notes, and (problems only) each
-    box's regenerate button."""
+    """Per part, in the layout's order: each box, each box's notes, each box's regenerate
+    button."""
     out: list = []
     for key in SLOTS:
         boxes, side, buttons = part(rec, key, findings)
@@ -94,7 +94,7 @@ def values(rec: DraftRecord, findings) -> list:
 
 
 def part(rec: DraftRecord, key: str, findings) -> tuple[list, list, list]:
-    """One part's boxes, their notes and (problems only) their regenerate buttons."""
+    """One part's boxes, their notes and their regenerate buttons."""
     parts = blocks(rec, key)
     boxes, side, buttons = [], [], []
     for i in range(SLOTS[key]):
@@ -103,8 +103,8 @@ def part(rec: DraftRecord, key: str, findings) -> tuple[list, list, list]:
         label = short(text.split("\n", 1)[0], 30) if shown and SUB_HEAD.match(text) else f"第{i + 1}段"
         boxes.append(gr.update(value=text, visible=shown, label=label))
         side.append(gr.update(value=notes(rec, key, text, findings) if shown else "", visible=shown))
-        if key == "problems":
-            buttons.append(gr.update(visible=shown and dimension_at(rec, i) is not None))
+        again = dimension_at(rec, i) is not None if key == "problems" else bool(SUB_HEAD.match(text))
+        buttons.append(gr.update(visible=shown and again))
     return boxes, side, buttons
 
 
