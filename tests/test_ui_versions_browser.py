@@ -52,16 +52,19 @@ def test_edit_while_streaming_undo_redo_diff_and_word_round_trip(server, browser
     p.get_by_label("个人", exact=True).check()
     ui.box("req-unit").fill("区教育局")
     p.locator("#req-year input").fill("2023")
-    ui.box("req-facts").fill("有2次中心组学习因出差缺席\n干部职工反映食堂午餐排队时间长")
+    # enough facts that the six 方面 take a while to write, so the edit lands mid-stream
+    ui.box("req-facts").fill("有2次中心组学习因出差缺席\n干部职工反映食堂午餐排队时间长\n全年到基层学校调研只有3次\n"
+                             "公务用车使用登记有时事后补填\n会议室预约经常冲突\n督办的3项工作超期未办结\n"
+                             "对科室同志的谈心谈话只有2次\n学习笔记大多是摘抄，心得体会写得少")
     p.locator("#btn-draft").click()
 
     # type into the first 方面 as soon as it appears, key by key, while the rest still streams
     first = p.locator("#problems-0 textarea")
     first.wait_for(timeout=180000)
-    streaming = not ui.part("measures")
+    streaming = not p.locator("#measures-0 textarea").is_visible()
     first.click()
     p.keyboard.press("Control+End")
-    p.keyboard.type("【边生成边改的一句】", delay=80)
+    p.keyboard.type("【边生成边改的一句】", delay=30)
     ui.wait_part("measures", "（三）")
     p.locator("#chat").get_by_text("初稿已生成").first.wait_for(timeout=120000)
     assert streaming, "the draft finished before the edit: this run did not test streaming"

@@ -100,7 +100,7 @@ def part(rec: DraftRecord, key: str, findings) -> tuple[list, list, list]:
     for i in range(SLOTS[key]):
         shown = i < len(parts)
         text = parts[i] if shown else ""
-        label = short(text.split("\n", 1)[0], 30) if shown and SUB_HEAD.match(text) else f"第{i + 1}段"
+        label = short(text.split("\n", 1)[0].split("。", 1)[0], 30) if shown and SUB_HEAD.match(text) else f"第{i + 1}段"
         boxes.append(gr.update(value=text, visible=shown, label=label))
         side.append(gr.update(value=notes(rec, key, text, findings) if shown else "", visible=shown))
         again = dimension_at(rec, i) is not None if key == "problems" else bool(SUB_HEAD.match(text))
