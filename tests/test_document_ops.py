@@ -23,6 +23,7 @@ from assistant.app.document import (
 from assistant.app.store import DraftRecord, DraftStore
 from assistant.app.workspace import Act, Workspace
 from assistant.core.settings import Settings
+from assistant.core.text import cn_number
 from assistant.core.types import (
     DimensionDraft,
     Draft,
@@ -155,6 +156,10 @@ def test_each_block_is_its_own_box_and_an_edit_replaces_only_that_block():
     assert section_parts(replace_part(text, 0, "")) == blocks[1:]
     split = replace_part(text, 3, blocks[3] + "\n（五）在新加的方面\n一是新的一条。")
     assert len(section_parts(split)) == 5
+    # a box that shows every block from 2 on (the page's last box) replaces them all, once
+    tail = "\n\n".join(blocks[2:]) + "我改的。"
+    assert section_parts(replace_part(text, 2, tail, rest=True)) == [*blocks[:2], *section_parts(tail)]
+    assert replace_part(text, 2, "\n\n".join(blocks[2:]), rest=True) == text
 
 
 def test_block_edits_from_many_boxes_at_once_lose_nothing(tmp_path):
@@ -237,3 +242,22 @@ def test_causes_and_measures_are_read_back_title_and_text():
     sync(draft, "rectification", text)
     assert [p.sources for p in draft.rectification][2] == [WRITTEN] and len(draft.rectification) == 3
     assert section_text(draft, "rectification") == text
+
+
+def test_the_last_box_holds_every_block_beyond_the_boxes_and_its_edit_duplicates_none(tmp_path):
+    from assistant.app.ui import parts
+    from assistant.app.ui.handlers import Handlers
+
+    settings = Settings(data_dir=tmp_path / "data")
+    ws = Workspace(settings, None, DraftStore(settings.drafts_dir))
+    n = parts.SLOTS["problems"]
+    many = "\n\n".join(f"（{cn_number(k)}）在第{k}个方面\n一是第{k}条。" for k in range(1, n + 3))
+    rec = DraftRecord(owner=OWNER, request=_draft().request, draft=_draft(), texts={"problems": many})
+    history.record(rec, {}, "起草", "起草:1", {})
+    rec = ws.store.save(rec)
+    shown = parts.blocks(rec, "problems")
+    assert len(shown) == n and shown[-1].count("方面") == 3  # nothing hidden
+    Handlers(settings, ws).on_part_edit("problems", n - 1)(OWNER, rec.id, shown[-1] + "我补的一句。")
+    saved = section_parts(ws.store.load(OWNER, rec.id).texts["problems"])
+    assert len(saved) == n + 2 and saved[-1].endswith("我补的一句。")
+    assert saved[:-1] == section_parts(many)[:-1]

@@ -52,16 +52,18 @@ def section_parts(text: str) -> list[str]:
     return ([head] if head.strip() else []) + blocks
 
 
-def replace_part(text: str, i: int, new: str) -> str | None:
-    """`text` with block i (as section_parts counts) replaced by `new`; the other blocks stay
-    as they are. An empty `new` removes the block. None when there is no block i."""
+def replace_part(text: str, i: int, new: str, *, rest: bool = False) -> str | None:
+    """`text` with block i (as section_parts counts) replaced by `new`, or with `rest` the
+    blocks from i on (a box that shows them all); the other blocks stay as they are. An empty
+    `new` removes the block. None when there is no block i."""
     parts = section_parts(text)
     if not 0 <= i < len(parts):
         return None
     new = new.strip("\n")
-    if parts[i] == new:
+    end = len(parts) if rest else i + 1
+    if "\n\n".join(parts[i:end]) == new:
         return text
-    parts[i] = new
+    parts[i:end] = [new]
     return "\n\n".join(p for p in parts if p.strip())
 
 

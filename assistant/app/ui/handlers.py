@@ -184,7 +184,8 @@ class Handlers:
         def handler(owner, rid, text, request: gr.Request = None):
             owner = self._who(owner, request)
             n = parts.SLOTS[key]
-            rec = self.ws.edit_part(owner, rid, key, i, text or "") if owner and rid else None
+            last = i == n - 1  # the last box shows every block from there on
+            rec = self.ws.edit_part(owner, rid, key, i, text or "", rest=last) if owner and rid else None
             if rec is None or rec.draft is None:
                 return [gr.update()] * (3 + 2 * n)
             full = self.ws.full_text(rec)

@@ -204,14 +204,16 @@ class WorkspaceCore:
         return self._edit(owner, draft_id, key, new_text)
 
     @logged(LOG, "edit")
-    def edit_part(self, owner: str, draft_id: str, key: str, i: int, text: str) -> DraftRecord | None:
+    def edit_part(self, owner: str, draft_id: str, key: str, i: int, text: str, *,
+                  rest: bool = False) -> DraftRecord | None:
         """The user's edit of block i of a section (a 方面, a cause, a measure: section_parts),
-        spliced into the newest saved text, so the other blocks stay as saved."""
+        spliced into the newest saved text, so the other blocks stay as saved; with `rest`,
+        the edit is of block i and all after it (the page's last box holds any overflow)."""
 
         def new_text(saved: str, streaming: bool) -> str | None:
             if streaming and not text.strip():
                 return None  # the page emptying a block a fresh draft has not reached, not the user
-            return replace_part(saved, i, text)
+            return replace_part(saved, i, text, rest=rest)
 
         return self._edit(owner, draft_id, key, new_text)
 
