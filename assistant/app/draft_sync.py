@@ -46,7 +46,7 @@ def sync(draft: Draft, key: str, text: str) -> None:
         draft.problems = [_dimension(block, n, draft.problems) for n, block in enumerate(blocks)]
     else:
         old = getattr(draft, key)
-        setattr(draft, key, [_carried(_titled(block), old) for block in _paragraphs(text)])
+        setattr(draft, key, [_carried(read_titled(block), old) for block in _paragraphs(text)])
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -73,7 +73,7 @@ def _dimension(block: str, n: int, old: list[DimensionDraft]) -> DimensionDraft:
     return DimensionDraft(name=name, heading=heading, items=[_carried(p, olds) for p in items])
 
 
-def _titled(block: str) -> Paragraph:
+def read_titled(block: str) -> Paragraph:
     """"（一）理想信念有所松懈。对…" -> title and text, as render.titled writes them."""
     cut = marker_end(block, ("cn_paren",))
     body = block[cut:]

@@ -172,7 +172,7 @@ class Handlers:
             if rec is None or rec.draft is None:
                 return gr.update(), gr.update()
             full = self.ws.full_text(rec)
-            return full, f"全文 {views.count(full)} 字"
+            return full, views.count_label(full)
 
         return handler
 
@@ -193,7 +193,7 @@ class Handlers:
             boxes, side, _ = parts.part(rec, key, self.ws.audit(rec))
             if i < len(after) and after[i] == (text or "").strip("\n"):
                 boxes = [gr.update()] * n  # the page already shows it
-            return [full, f"全文 {views.count(full)} 字", rec.texts.get(key, ""), *boxes, *side]
+            return [full, views.count_label(full), rec.texts.get(key, ""), *boxes, *side]
 
         return handler
 

@@ -18,6 +18,11 @@ def count(text: str) -> int:
     return len(re.sub(r"\s", "", text))
 
 
+def count_label(full: str) -> str:
+    """The length line under the title."""
+    return f"全文 {count(full)} 字" if full else ""
+
+
 def history(store: DraftStore, owner: str, current: str):
     records = store.list(owner) if owner else []
     choices = [(r.label, r.id) for r in records]
@@ -54,7 +59,7 @@ def view(ws: Workspace, rec: DraftRecord) -> list:
         notes,
         [{"role": t.role, "content": t.content} for t in rec.chat],
         title,
-        f"全文 {count(full)} 字" if full else "",
+        count_label(full),
         texts.get("preamble", ""),
         gr.update(value=texts.get("rectification", ""), visible=has_rect),
         texts.get("problems", ""),

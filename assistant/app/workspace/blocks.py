@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from assistant.app.document import SECTION_LABELS, replace_part, section_parts
+from assistant.app.draft_sync import read_titled
 from assistant.app.store import DraftRecord
 from assistant.app.workspace.core import LOG, Act
 from assistant.core.log import logged
-from assistant.core.text import SUB_HEAD, cn_int
+from assistant.core.text import marker
 from assistant.draft.render import titled
 
 
@@ -23,14 +24,14 @@ class BlocksMixin:
         if key not in ("causes", "measures") or not 0 <= i < len(blocks):
             return record, f"没有找到“{label}”的这一段。"
         new = getattr(self.drafter.regenerate(record.draft, key, self.context(record)), key)
-        taken = {_title(b) for j, b in enumerate(blocks) if j != i}
-        m = SUB_HEAD.match(blocks[i])
-        n = (cn_int(m.group(0).strip("（）() ")) or i + 1) if m else i + 1
+        taken = {read_titled(b).title for j, b in enumerate(blocks) if j != i}
+        numbered = marker(blocks[i], ("cn_paren",))
+        n = numbered[1] if numbered else i + 1
         fresh = [p for p in new if titled(n, p) != blocks[i] and p.title.rstrip("。") not in taken]
         if not fresh:
             return record, f"没有写出与其他各条不同的新内容，“{label}”第{i + 1}段没有改动。"
         # the one on the same point as the old block first (its title), else the first new one
-        chosen = next((p for p in fresh if p.title.rstrip("。") == _title(blocks[i])), fresh[0])
+        chosen = next((p for p in fresh if p.title.rstrip("。") == read_titled(blocks[i]).title), fresh[0])
         text = titled(n, chosen)
         tree = record.draft.model_copy(deep=True)  # its sources come with it into the tree
         paragraphs = getattr(tree, key)
@@ -44,8 +45,3 @@ class BlocksMixin:
         self._commit(record, fields=("draft",), act=Act("重新生成"), apply=apply)
         return record, f"已重新生成“{label}”第{i + 1}段。不满意可以点“撤销”。"
 
-
-def _title(block: str) -> str:
-    """"（二）党性修养有所放松。我…" -> "党性修养有所放松"; "" for a block without one."""
-    m = SUB_HEAD.match(block)
-    return block[m.end():].split("。", 1)[0].strip() if m else ""

@@ -134,15 +134,13 @@ class ConversationMixin:
         headings = [h for r in found.values() for h in r.headings]
         if not removed and not headings:
             return f"文稿中没有找到“{snippet}”。"
-        if not removed:
-            return f"标题“{'、'.join(headings)}”不会删除。要去掉整个方面，请在右侧文稿中清空该方面的内容。"
         lines = []
         if removed:
             lines.append(f"已删去 {len(removed)} 处含“{snippet}”的句子：")
             lines += [f"- 〔{SECTION_LABELS.get(key, key)}〕{s}" for key, s in removed]
             lines.append("如需恢复，点“撤销”。")
         if headings:
-            lines.append(f"标题“{'、'.join(headings)}”没有删除。要去掉整个方面，请在右侧文稿中直接删去该方面。")
+            lines.append(f"标题“{'、'.join(headings)}”不会删除。要去掉整个方面，请把该方面的框清空。")
         return "\n".join(lines)
 
     def move(self, record: DraftRecord, snippet: str, target: str) -> tuple[DraftRecord, str]:
