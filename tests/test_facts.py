@@ -42,6 +42,17 @@ def test_a_long_named_accident_that_did_not_happen_is_progress_and_says_why(read
     assert got.kind == FactKind.PROGRESS and "没有发生不好的情况" in got.reason
 
 
+def test_late_found_and_left_over_are_problems_though_the_line_counts_things(reader):
+    """A count is not work done when the line says it came late ("3天后才退回"), an
+    inspection found it, the writer spread something improper, or it is what is left after
+    the results ("已整改8个，还有2个没有整改到位")."""
+    problems = ["收到服务对象送的两箱土特产，3天后才退回", "上级检查发现2本会议记录缺页",
+                "在微信群里转发过1段妄议政策的视频", "去年反馈的问题已整改8个，还有2个没有整改到位"]
+    assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
+    # what was corrected, with nothing left over, is still progress
+    assert kinds(reader, ["清理违规发放的补贴12笔，已全部追回"]) == [FactKind.PROGRESS]
+
+
 def test_problems_and_context_are_told_apart(reader):
     problems = ["全年到村里调研只有5次", "有2次中心组学习因开会缺席", "食堂午餐排队要20分钟以上",
                 "分管的科室有1名干部上班时间经常离岗", "集体经济年收入下降到4万元"]
