@@ -36,8 +36,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,bench]'
 	touch $(STAMP)
 
+# `warm` keeps the phrase bank's vectors on disk (a few seconds once, then nothing), so the
+# app's first draft does not wait for them.
 run: setup
 	$(BIN)/python -m assistant ingest corpus
+	$(BIN)/python -m assistant warm
 	$(BIN)/python app.py
 
 # The browser tests drive Debian's chromium (Playwright never downloads a browser here).

@@ -158,7 +158,10 @@ def ingest_child(n: int, memo: bool, raw_subset: int) -> dict:
         def raw_encode() -> None:
             if raw_texts:
                 t0 = time.perf_counter()
-                emb._client.encode(raw_texts, **dict(emb.encode_kwargs))
+                if hasattr(emb, "_client"):  # sentence-transformers (DUIZHAO_ENCODER=torch)
+                    emb._client.encode(raw_texts, **dict(emb.encode_kwargs))
+                else:  # onnxruntime: one call, sorted by length into batches, is the raw encode
+                    emb.embed_documents(raw_texts)
                 raw_runs.append(time.perf_counter() - t0)
 
         stand_in = None
@@ -396,7 +399,8 @@ def bench_drafting(emb, model: str) -> dict:
     index = Index(settings, embeddings=emb)
     list(ingest_paths([ROOT / "corpus"], index))
     drafter = Drafter(settings, index)
-    drafter.draft(Request(**DRAFT_REQUESTS[0]))  # warm-up: topic vectors cached, as in a server
+    drafter.warm_up()  # as the server does (and `make run` before it): the bank's vectors cached on disk
+    drafter.draft(Request(**DRAFT_REQUESTS[0]))
     full, first, first_problem = [], [], []
     reqs = DRAFT_REQUESTS[1:] if not QUICK else DRAFT_REQUESTS[1:3]
     for r in reqs:
@@ -425,21 +429,41 @@ def bench_drafting(emb, model: str) -> dict:
 
 
 def cold_child(data_dir: str, model: str, t_parent: float) -> dict:
+    """A new server process on the same store, started as `python app.py` starts: the page
+    serves first and the model loads behind it. The first draft is asked for as soon as the
+    page answers, as an impatient user would, and waits for the model."""
     t_start = time.time()
+    import socket
+    import urllib.request
+
+    from assistant.app import server
+    from assistant.app.ui import launch
     from assistant.core.types import Request
-    from assistant.draft.drafter import Drafter
-    from assistant.ingest.index import Index
 
     t_imports = time.time()
-    settings = settings_for(Path(data_dir), model)
-    index = Index(settings)  # LazyEmbeddings: the model loads on first use, as in the app
-    drafter = Drafter(settings, index)
-    drafter.vec.queries(["预热"])  # what server.main does before it serves
-    t_ready = time.time()
-    drafter.draft(Request(**DRAFT_REQUESTS[1]))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = settings_for(Path(data_dir), model).model_copy(update={"port": port})
+    workspace, load = server.start(settings)
+    demo = launch(settings, workspace, serving=lambda: workspace.start_loading(load), block=False)
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.05)
+    t_page = time.time()
+    from assistant.app.store import new_owner
+
+    record = workspace.new_record(new_owner())
+    for _ in workspace.draft(record, Request(**DRAFT_REQUESTS[1])):
+        pass
     t_draft = time.time()
+    demo.close()
     return {"interpreter_s": t_start - t_parent, "imports_s": t_imports - t_start,
-            "model_s": t_ready - t_imports, "ready_s": t_ready - t_parent, "first_draft_s": t_draft - t_parent,
+            "page_s": t_page - t_parent, "ready_s": t_page - t_parent, "first_draft_s": t_draft - t_parent,
             "rss_mib": rss_mib()}
 
 
@@ -644,11 +668,11 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
              f"{max(first):.2f} s |")
     L.append(f"| request → first 方面 of the problems | {statistics.median(firstp):.2f} s | {min(firstp):.2f} s | "
              f"{max(firstp):.2f} s |")
-    L.append(f"\nCold start (a new process on the same store): interpreter start {cold['interpreter_s']:.1f} s, "
-             f"imports {cold['imports_s']:.1f} s, model load + first encode {cold['model_s']:.1f} s → ready after "
-             f"**{cold['ready_s']:.1f} s**; first draft complete after **{cold['first_draft_s']:.1f} s** "
-             f"(RSS {cold['rss_mib']:.0f} MiB). The first draft of a process also encodes the phrase bank's topic "
-             "descriptors once; later drafts reuse them.\n")
+    L.append(f"\nCold start (a new server process on the same store, vectors of the phrase bank on disk as `make run` "
+             f"leaves them): interpreter start {cold['interpreter_s']:.1f} s, imports {cold['imports_s']:.1f} s → the "
+             f"page answers after **{cold['page_s']:.1f} s**; the model, the corpus check and the phrase bank load "
+             f"behind the page, and a draft asked for at once is complete after **{cold['first_draft_s']:.1f} s** "
+             f"(RSS {cold['rss_mib']:.0f} MiB).\n")
 
     L.append("## 4. Beside the usual LangChain RAG recipe (same corpus, same model)\n")
     L.append("Theirs: `RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50, separators=[\\n\\n, \\n, 。, ！, "

@@ -221,3 +221,26 @@ def test_import_stays_light() -> None:
     repo = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo)
     assert out.stdout.strip() == "[]"
+
+
+def test_onnx_encoder_agrees_with_sentence_transformers_and_ranks_the_same(data_dir: Path, embeddings) -> None:
+    """The default encoder (onnxruntime, exported from the folder) is adopted only because its
+    vectors agree with sentence-transformers' at cosine >= 0.99 and retrieval ranks the same."""
+    from assistant.ingest.onnx_encoder import OnnxEmbeddings, has_onnx
+
+    assert isinstance(embeddings, OnnxEmbeddings) and has_onnx(_settings(data_dir).model_dir)
+    torch_side = em.load_torch_embeddings(_settings(data_dir))
+    ours_p, theirs_p = np.asarray(embeddings.embed_documents(SENTENCES)), np.asarray(torch_side.embed_documents(SENTENCES))
+    assert _cosines(ours_p, theirs_p).min() >= 0.99
+    queries = ["停车难 用餐难", "理论学习不深入", "调研少 基层一线", "全面从严治党 主体责任", "整改措施"]
+    ours_q = np.asarray(embeddings.embed_queries(queries))
+    theirs_q = np.asarray([torch_side.embed_query(q) for q in queries])
+    assert _cosines(ours_q, theirs_q).min() >= 0.99
+    for a, b in zip(ours_q @ ours_p.T, theirs_q @ theirs_p.T):
+        assert list(np.argsort(-a)[:5]) == list(np.argsort(-b)[:5])
+
+
+def test_the_torch_encoder_is_one_setting_away(data_dir: Path) -> None:
+    settings = _settings(data_dir).model_copy(update={"encoder": "torch"})
+    loaded = em.load_embeddings(settings)
+    assert type(loaded).__name__ == "HuggingFaceEmbeddings"

@@ -4,6 +4,7 @@ statistics, and search it."""
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
@@ -181,6 +182,18 @@ def search(
         console.print(f"   {h.text[:160]}")
 
 
+def warm():
+    """预先计算并保存话术库和原型句的向量（`make run` 在启动应用前执行），应用启动后第一次起草不必等待。"""
+    from assistant.draft.drafter import Drafter
+    from assistant.ingest.index import Index
+
+    settings = load_settings()
+    t0 = time.perf_counter()
+    # The model loads only if something is not on disk yet; a second run reads and returns.
+    embedded = Drafter(settings, Index(settings)).warm_up(load_model=False)
+    console.print(f"话术库向量已就绪（新计算 {embedded} 条，用时 {time.perf_counter() - t0:.1f} 秒）。")
+
+
 def register(app: typer.Typer) -> None:
-    for command in (parse, ingest, stats, search):
+    for command in (parse, ingest, stats, search, warm):
         app.command()(command)

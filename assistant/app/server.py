@@ -16,24 +16,53 @@ def build_workspace(settings: Settings, *, ingest_corpus: bool = True):
     from assistant.app.store import DraftStore
     from assistant.app.workspace import Workspace
     from assistant.draft.drafter import Drafter
-    from assistant.ingest.corpus import Failed, ingest_paths
     from assistant.ingest.index import Index
 
     check_all()  # a broken data file or a missing prompt stops here, with the file named
     index = Index(settings)
-    if ingest_corpus and settings.corpus_dir.exists():
-        failed = 0
-        for result in ingest_paths([settings.corpus_dir], index):  # unchanged files are skipped
-            if isinstance(result, Failed):
-                failed += 1
-                LOG.warning("corpus file not ingested: %s (%s)", Path(result.source).name, result.message)
-                print(f"语料文件未能导入：{result.source}（{result.message}）")
-        LOG.info("corpus ingested failed=%d", failed)
     drafter = Drafter(settings, index)
     workspace = Workspace(settings, drafter, DraftStore(settings.drafts_dir))
+    if ingest_corpus:
+        prepare(settings, workspace)
+    return workspace
+
+
+def prepare(settings: Settings, workspace) -> None:
+    """What the store needs before drafting: the corpus folder in, older uploads re-tagged."""
+    ingest_corpus_dir(settings, workspace.drafter.index)
     if moved := workspace.retag_uploads():
         LOG.info("uploads stored again under their store ids: %d", moved)
-    return workspace
+
+
+def ingest_corpus_dir(settings: Settings, index) -> None:
+    """The corpus folder into the store; unchanged files are skipped without loading the model."""
+    from assistant.ingest.corpus import Failed, ingest_paths
+
+    if not settings.corpus_dir.exists():
+        return
+    failed = 0
+    for result in ingest_paths([settings.corpus_dir], index):
+        if isinstance(result, Failed):
+            failed += 1
+            LOG.warning("corpus file not ingested: %s (%s)", Path(result.source).name, result.message)
+            print(f"语料文件未能导入：{result.source}（{result.message}）")
+    LOG.info("corpus ingested failed=%d", failed)
+
+
+def start(settings: Settings):
+    """The workspace, and the job that readies it: the corpus in, the model loaded, the
+    phrase bank embedded. The server runs the job once the page serves; until it is done,
+    whatever needs the model waits for it (and the page says so)."""
+    # One thread a model call: the app runs up to 4 requests at once (settings.app_torch_threads).
+    settings = settings.model_copy(update={"encoder_threads": settings.app_torch_threads})
+    workspace = build_workspace(settings, ingest_corpus=False)
+    workspace.loaded.clear()
+
+    def load() -> None:
+        prepare(settings, workspace)
+        workspace.drafter.warm_up()
+
+    return workspace, load
 
 
 def main() -> None:
@@ -43,14 +72,11 @@ def main() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     settings = Settings()
     log.setup(settings.data_dir)
-    if settings.app_torch_threads > 0:
-        import torch
-
-        torch.set_num_threads(settings.app_torch_threads)
-    workspace = build_workspace(settings)
-    # Load the model and embed the phrase bank now, not on the first user's first click.
-    workspace.drafter.warm_up()
+    workspace, load = start(settings)
     from assistant.app.ui import launch
 
-    print(f"对照已启动：http://{settings.host}:{settings.port}")
-    launch(settings, workspace)
+    def serving() -> None:
+        print(f"对照已启动：http://{settings.host}:{settings.port}（模型正在后台加载）")
+        workspace.start_loading(load)
+
+    launch(settings, workspace, serving=serving)

@@ -74,8 +74,13 @@ M = TypeVar("M", bound=BaseModel)
 LOADED: set[str] = set()
 
 
+# libyaml's loader where PyYAML has it: the data is read at every start, and the pure
+# Python loader took most of the half second the start-up check spends.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> dict:
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = yaml.load(path.read_text("utf-8"), Loader=_LOADER)  # noqa: S506 — a safe loader
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping at the top")
     return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,11 @@ class Settings(BaseSettings):
     # own threads when another request holds a core (bench/RESULTS.md, the torch-threads
     # table: p95 122 ms against 276 ms beside another torch process; 15% slower when idle).
     app_torch_threads: int = 1
+    # onnx: the bundled model on onnxruntime (same vectors, starts in a second); torch: on
+    # sentence-transformers, as a model named by its hub id always is.
+    encoder: Literal["onnx", "torch"] = "onnx"
+    # Threads of one model call outside the app (0: one per core); the app uses app_torch_threads.
+    encoder_threads: int = 0
 
     # Optional shared Chroma server for an office; empty means the local persistent store.
     chroma_host: str = ""

@@ -92,7 +92,7 @@ class Drafter:
         self.index = index
         self.vec = shared(index.embeddings)
         self.vec.load(cache_path(settings))  # the bank's vectors from an earlier run, if any
-        self.reader = FactReader(self.vec)
+        self.reader = FactReader(self.vec, cache=cache_path(settings))
         self.offline = OfflineComposer(index, self.vec)
         self.llm: Composer | None = None
         if chat_model is not None:
@@ -109,19 +109,26 @@ class Drafter:
             return cls(settings, index, make_chat_model(settings), on_token=on_token)
         return cls(settings, index)
 
-    def warm_up(self) -> None:
-        """Embed the phrase bank and the prototypes once, before the first user waits."""
+    def warm_up(self, *, load_model: bool = True) -> int:
+        """Embed the phrase bank and the prototypes once, before the first user waits, and
+        keep them on disk for the next start. `load_model`: load the model as well even when
+        every vector is on disk (the server does: a user's facts need it). Returns how many
+        texts had to be embedded."""
         from assistant.draft.candidates import warm_up
 
         path = cache_path(self.settings)
         self.vec.load(path)
-        self.index.embeddings.embed_query("预热")  # load the model itself, cached vectors or not
+        if load_model:
+            self.index.embeddings.embed_query("预热")
+        before = self.vec.embedded
         warm_up(self.vec)
         self.reader.warm_up()
-        try:
-            self.vec.save(path)
-        except OSError:
-            pass  # a read-only data dir costs a slower start, nothing else
+        if self.vec.embedded > before:
+            try:
+                self.vec.save(path)
+            except OSError:
+                pass  # a read-only data dir costs a slower start, nothing else
+        return self.vec.embedded - before
 
     def plan(self, req: Request, ctx: Context | None = None) -> tuple[Plan, list]:
         """The plan, and last year's problems with what became of them (empty without)."""

@@ -9,9 +9,13 @@ data/dimension_topics.yaml, so one fact lands where reviewers expect it under an
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -130,8 +134,11 @@ class FactReader:
     """Reads facts with the e5 model and the reviewed cues; the prototypes are embedded once
     per process (the Vectors cache)."""
 
-    def __init__(self, vec: Vectors) -> None:
+    def __init__(self, vec: Vectors, cache: Path | None = None) -> None:
+        """`cache`: a file name prefix under which the trained models are kept between runs
+        (training them is a few seconds of every start-up)."""
         self.vec = vec
+        self.cache = cache
         protos = content.fact_prototypes()
         self.kind_names = [FactKind(k.value) for k in protos.kinds]
         self.kind_texts = [list(v) for v in protos.kinds.values()]
@@ -178,8 +185,25 @@ class FactReader:
         if self._kind_model is None:
             texts = [t for ts in self.kind_texts for t in ts]
             labels = np.array([KINDS.index(k) for k, ts in zip(self.kind_names, self.kind_texts) for _ in ts])
-            self._kind_model = KindModel.train(self.vec.queries(texts), texts, labels)
+            path = self._kept("kinds", texts, labels)
+            self._kind_model = KindModel.load(path) if path else None
+            if self._kind_model is None:
+                self._kind_model = KindModel.train(self.vec.queries(texts), texts, labels)
+                if path:
+                    self._kind_model.save(path)
         return self._kind_model
+
+    def _kept(self, what: str, texts: list[str], labels: np.ndarray) -> Path | None:
+        """Where a model trained on these lines is kept: named by everything it is learned
+        from (this module's code, the reviewed cues, the lines and their labels, the model
+        the vectors come from), so a change to any of them trains it again."""
+        if self.cache is None:
+            return None
+        h = hashlib.sha1(Path(__file__).read_bytes())
+        h.update((content.DATA / "fact_rules.yaml").read_bytes())
+        h.update("\n".join(texts).encode("utf-8"))
+        h.update(labels.astype(np.int64).tobytes())
+        return self.cache.with_name(f"{self.cache.stem}-{what}-{h.hexdigest()[:16]}.npz")
 
     def topics(self, facts: list[str]) -> np.ndarray:
         """facts x topics: how much each fact is about each topic (rows sum to 1). Two
@@ -202,7 +226,12 @@ class FactReader:
         if self._probe is None:
             texts = [t for ts in self.topic_texts for t in ts]
             labels = np.array([i for i, ts in enumerate(self.topic_texts) for _ in ts])
-            self._probe = Probe.train(self.vec.queries(texts), labels, len(self.topic_ids))
+            path = self._kept("topics", texts, labels)
+            self._probe = Probe.load(path) if path else None
+            if self._probe is None:
+                self._probe = Probe.train(self.vec.queries(texts), labels, len(self.topic_ids))
+                if path:
+                    self._probe.save(path)
         return self._probe
 
 
@@ -227,14 +256,47 @@ class Probe:
         w = np.zeros((x.shape[1], classes), dtype=np.float32)
         b = np.zeros(classes, dtype=np.float32)
         onehot = np.eye(classes, dtype=np.float32)[y]
+        xt = x.T.copy() if hasattr(x, "tocsr") else x.T  # a sparse x: transpose it once
         for _ in range(cls.STEPS):
-            p = _softmax(cls.SCALE * (x @ w) + b)
-            w -= cls.RATE * (cls.SCALE * x.T @ (p - onehot) / len(y) + cls.L2 * w)
+            p = _softmax(cls.SCALE * np.asarray(x @ w) + b)
+            w -= cls.RATE * (cls.SCALE * np.asarray(xt @ (p - onehot)) / len(y) + cls.L2 * w)
             b -= cls.RATE * (p - onehot).mean(axis=0)
         return cls(w, b)
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        return _softmax(self.SCALE * (x @ self.w) + self.b)
+    def predict(self, x) -> np.ndarray:
+        return _softmax(self.SCALE * np.asarray(x @ self.w) + self.b)
+
+    def save(self, path: Path, **extra) -> None:
+        _save_npz(path, w=self.w, b=self.b, **extra)
+
+    @classmethod
+    def load(cls, path: Path) -> "Probe | None":
+        data = _load_npz(path)
+        return cls(data["w"], data["b"]) if data else None
+
+
+def _save_npz(path: Path, **arrays) -> None:
+    """Written whole or not at all; a read-only cache folder only costs the next start."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".model-", suffix=".npz")
+        os.close(fd)
+        try:
+            np.savez(tmp, **arrays)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _load_npz(path: Path) -> dict | None:
+    try:
+        with np.load(path) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 KINDS = [FactKind.PROBLEM, FactKind.PROGRESS, FactKind.CONTEXT]
@@ -260,17 +322,24 @@ class KindModel:
     CUE_SCALE = 1.0
 
     @staticmethod
-    def _features(vectors: np.ndarray, texts: list[str], vocab: dict[str, int]) -> np.ndarray:
-        lex = np.zeros((len(texts), len(vocab)), dtype=np.float32)
+    def _features(vectors: np.ndarray, texts: list[str], vocab: dict[str, int]):
+        """Sparse: a line has a hundred or so of the ten thousand n-grams, and training on the
+        dense matrix took over 20 s of every start-up, most of it reading zeros."""
+        from scipy import sparse
+
+        rows, cols = [], []
         for i, t in enumerate(texts):
-            for g in _grams(t):
-                j = vocab.get(g)
-                if j is not None:
-                    lex[i, j] = 1.0
-        lex /= np.maximum(1.0, np.sqrt(lex.sum(axis=1, keepdims=True)))
+            hit = sorted(j for g in _grams(t) if (j := vocab.get(g)) is not None)
+            rows += [i] * len(hit)
+            cols += hit
+        counts = np.bincount(np.asarray(rows, dtype=np.int64), minlength=len(texts)).astype(np.float32)
+        vals = 1.0 / np.maximum(1.0, np.sqrt(counts))[rows] if rows else np.zeros(0, np.float32)
+        lex = sparse.csr_matrix((vals.astype(np.float32), (rows, cols)), shape=(len(texts), len(vocab)))
         cues = np.array([[cue_scores(t)[0][k] for k in KINDS] for t in texts], dtype=np.float32) * KindModel.CUE_SCALE
-        x = np.hstack([vectors, lex, cues])
-        return x / np.linalg.norm(x, axis=1, keepdims=True)
+        norms = np.sqrt((vectors ** 2).sum(axis=1) + np.asarray(lex.multiply(lex).sum(axis=1)).ravel()
+                        + (cues ** 2).sum(axis=1)).astype(np.float32)
+        x = sparse.hstack([sparse.csr_matrix(vectors), lex, sparse.csr_matrix(cues)], format="csr")
+        return sparse.diags(1.0 / norms) @ x
 
     @classmethod
     def train(cls, vectors: np.ndarray, texts: list[str], labels: np.ndarray) -> "KindModel":
@@ -279,6 +348,16 @@ class KindModel:
         counts = Counter(g for t in texts for g in _grams(t))
         vocab = {g: i for i, g in enumerate(sorted(g for g, n in counts.items() if n >= 2))}
         return cls(Probe.train(cls._features(vectors, texts, vocab), labels, len(KINDS)), vocab)
+
+    def save(self, path: Path) -> None:
+        self.probe.save(path, vocab=np.array(sorted(self.vocab, key=self.vocab.get)))
+
+    @classmethod
+    def load(cls, path: Path) -> "KindModel | None":
+        data = _load_npz(path)
+        if not data or "vocab" not in data:
+            return None
+        return cls(Probe(data["w"], data["b"]), {str(g): i for i, g in enumerate(data["vocab"])})
 
     def predict(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
         return self.probe.predict(self._features(vectors, texts, self.vocab))

@@ -38,6 +38,7 @@ from assistant.ingest.model_file import (
 )
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
     from langchain_huggingface import HuggingFaceEmbeddings
     from sentence_transformers import SentenceTransformer
 
@@ -209,10 +210,12 @@ def ensure_model(settings: Settings) -> str:
     return str(build_model_folder(settings.model_dir))
 
 
-def _go_offline() -> None:
+def _go_offline(*, transformers: bool = True) -> None:
     # Set here rather than at import: only loading a model must never reach the network.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    if not transformers:
+        return  # onnxruntime: transformers is not imported at all
     # transformers draws a "Loading weights" bar on stderr at every load; users see noise.
     from transformers.utils import logging as hf_logging
 
@@ -251,10 +254,31 @@ def load_sentence_transformer(settings: Settings) -> SentenceTransformer:
     return SentenceTransformer(model, **_model_kwargs())
 
 
-def load_embeddings(settings: Settings) -> HuggingFaceEmbeddings:
-    """LangChain embeddings: passages get e5's "passage: " prompt, queries "query: ", normalized."""
+def load_embeddings(settings: Settings) -> Embeddings:
+    """LangChain embeddings: passages get e5's "passage: " prompt, queries "query: ", normalized.
+    A local model folder runs on onnxruntime (onnx_encoder: the same vectors, a start-up of a
+    second instead of five), exported once beside it; `DUIZHAO_ENCODER=torch`, or a model
+    named by its hub id, runs on sentence-transformers."""
+    model = ensure_model(settings)
+    folder = Path(model)
+    # Only a folder this project built: a user's own folder is never written into.
+    if settings.encoder == "onnx" and all((folder / f).exists() for f in (MARKER_NAME, "config_sentence_transformers.json")):
+        from assistant.ingest.onnx_encoder import OnnxEmbeddings, export_onnx, has_onnx
+
+        _go_offline(transformers=not has_onnx(folder))
+        export_onnx(folder)  # once: nothing to do when it is there
+        return OnnxEmbeddings(folder, batch_size=settings.embedding_batch_size, threads=settings.encoder_threads)
+    return load_torch_embeddings(settings)
+
+
+def load_torch_embeddings(settings: Settings) -> HuggingFaceEmbeddings:
+    """The model through sentence-transformers and torch."""
     model = ensure_model(settings)
     _go_offline()
+    if settings.encoder_threads > 0:
+        import torch
+
+        torch.set_num_threads(settings.encoder_threads)
     from langchain_huggingface import HuggingFaceEmbeddings
 
     embeddings = HuggingFaceEmbeddings(model_name=model, model_kwargs=_model_kwargs())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,13 +41,16 @@ class LazyEmbeddings(Embeddings):
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._inner: Embeddings | None = None
+        self._lock = threading.Lock()  # the server loads it in the background; a request may ask too
 
     @property
     def inner(self) -> Embeddings:
         if self._inner is None:
-            from assistant.ingest.embedding_model import load_embeddings
+            with self._lock:
+                if self._inner is None:
+                    from assistant.ingest.embedding_model import load_embeddings
 
-            self._inner = load_embeddings(self._settings)
+                    self._inner = load_embeddings(self._settings)
         return self._inner
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -198,28 +202,42 @@ def _upsert(store, client, ids, vectors, texts, metadatas) -> None:
 
 class Index:
     def __init__(self, settings: Settings, embeddings: Embeddings | None = None, client=None):
-        from langchain_chroma import Chroma
-
         self.settings = settings
         self.embeddings = embeddings or LazyEmbeddings(settings)
-        self.client = client or make_client(settings)
-        suffix = collection_suffix(settings)
-        meta = {"hnsw:space": "cosine"}
-        self.items = Chroma(
-            collection_name=f"duizhao_{ITEMS}_{suffix}",
-            embedding_function=self.embeddings,
-            client=self.client,
-            collection_metadata=meta,
-        )
-        self.materials = Chroma(
-            collection_name=f"duizhao_{MATERIALS}_{suffix}",
-            embedding_function=self.embeddings,
-            client=self.client,
-            collection_metadata=meta,
-        )
+        self._client = client
+        # Chroma is opened on first use: importing and opening it is most of a second, and
+        # the server's page should not wait for it (it opens behind the page, with the model).
+        self._stores: tuple[Any, Any, Any] | None = None
+        self._open_lock = threading.Lock()
         self._ledger: dict[str, dict[str, Any]] | None = None
         self._ledger_read = 0.0
         self._record_read: dict[str, float] = {}
+
+    def _open(self) -> tuple[Any, Any, Any]:
+        if self._stores is None:
+            with self._open_lock:
+                if self._stores is None:
+                    from langchain_chroma import Chroma
+
+                    client = self._client or make_client(self.settings)
+                    suffix = collection_suffix(self.settings)
+                    meta = {"hnsw:space": "cosine"}
+                    items, materials = (Chroma(collection_name=f"duizhao_{kind}_{suffix}", embedding_function=self.embeddings,
+                                               client=client, collection_metadata=meta) for kind in (ITEMS, MATERIALS))
+                    self._stores = (client, items, materials)
+        return self._stores
+
+    @property
+    def client(self):
+        return self._open()[0]
+
+    @property
+    def items(self):
+        return self._open()[1]
+
+    @property
+    def materials(self):
+        return self._open()[2]
 
     # --- writing --------------------------------------------------------------------
     def ingest(self, material: Material, *, owner: str = SHARED) -> IngestResult:

@@ -55,6 +55,7 @@ class Vectors:
         self._p: dict[str, np.ndarray] = {}
         self._disk: dict[str, np.ndarray] = {}  # from `load`, by kind and hash of the text
         self._loaded: set[Path] = set()
+        self.embedded = 0  # texts the model was asked for, not found in memory or on disk
 
     def _fill(self, cache: dict[str, np.ndarray], prefix: str, texts: list[str], embed) -> None:
         todo = []
@@ -67,6 +68,7 @@ class Vectors:
             else:
                 todo.append(t)
         if todo:
+            self.embedded += len(todo)
             for t, v in zip(todo, embed(todo)):
                 cache[t] = np.asarray(v, dtype=np.float32)
 

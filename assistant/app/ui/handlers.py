@@ -21,6 +21,7 @@ from assistant.draft.structure import load_registry
 # The notice's lists are offered as one line each, their items joined by this.
 LIST_JOIN = "；"
 NOT_ADMIN = "只有管理员可以修改大模型设置。"
+LOADING = "正在加载模型和语料（每次启动只需一次，通常十几秒），加载完成后自动继续，请稍候……"
 
 
 class Handlers:
@@ -62,6 +63,12 @@ class Handlers:
         """The record's view and the owner's list of drafts."""
         return [*self._view(rec), self._history(owner, rec.id), views.unreadable(self.store, owner)]
 
+    def _model_ready(self) -> None:
+        """Waits, saying so, while the server still loads the model behind the page."""
+        if not self.ws.loaded.is_set():
+            gr.Info(LOADING, duration=20)
+            self.ws.wait_loaded()
+
     # --- handlers -------------------------------------------------------------------
     def on_load(self, owner: str, last: str, request: gr.Request = None):
         """The browser's id is kept (a new one made for a new browser); with login, the
@@ -95,6 +102,7 @@ class Handlers:
 
     def on_structure(self, role, unit, post, year, meeting, notice, dims, facts):
         """The 方面 list and, before any draft, how each fact will be used."""
+        self._model_ready()
         req = self._request_from(role, unit, post, year, meeting, notice, "", facts)
         plan = self.ws.preview(req)
         s = plan.structure
@@ -116,6 +124,7 @@ class Handlers:
         return gr.update(), gr.update(), gr.update(), gr.update()
 
     def on_draft(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts, request: gr.Request = None):
+        self._model_ready()
         owner = self._who(owner, request)
         rec = self._record(owner, rid)
         req = self._request_from(role, unit, post, year, meeting, notice, dims, facts)
@@ -130,6 +139,7 @@ class Handlers:
             yield out
 
     def on_chat(self, owner, rid, message, request: gr.Request = None):
+        self._model_ready()
         owner = self._who(owner, request)
         message = (message or "").strip()
         rec = self._record(owner, rid)
@@ -199,6 +209,7 @@ class Handlers:
 
     def on_regenerate(self, key: str):
         def handler(owner, rid, request: gr.Request = None):
+            self._model_ready()
             owner = self._who(owner, request)
             rec = self._record(owner, rid)
             if rec.draft is not None:
@@ -213,6 +224,7 @@ class Handlers:
         stay as they are."""
 
         def handler(owner, rid, request: gr.Request = None):
+            self._model_ready()
             owner = self._who(owner, request)
             rec = self._record(owner, rid)
             if key == "problems":
@@ -241,6 +253,7 @@ class Handlers:
         return handler
 
     def on_upload(self, owner, rid, path, progress=gr.Progress(), request: gr.Request = None):
+        self._model_ready()
         owner = self._who(owner, request)
         rec = self._record(owner, rid)
         if not path:
@@ -260,6 +273,7 @@ class Handlers:
         return self.ws.last_year_summary(rec) if rec else gr.update()
 
     def on_revise(self, owner, rid, role, unit, post, year, meeting, notice, dims, facts, request: gr.Request = None):
+        self._model_ready()
         owner = self._who(owner, request)
         rec = self._record(owner, rid)
         if not rec.last_year:
@@ -275,6 +289,7 @@ class Handlers:
         return views.audit(findings, bool(rec.draft))
 
     def on_move_fact(self, owner, rid, fact, target, request: gr.Request = None):
+        self._model_ready()
         owner = self._who(owner, request)
         rec = self._record(owner, rid)
         if not fact or not target:
@@ -285,6 +300,7 @@ class Handlers:
         return self._page(owner, rec)
 
     def on_check_repeats(self, owner, rid, request: gr.Request = None):
+        self._model_ready()
         owner = self._who(owner, request)
         rec = self.ws.check_repeats(self._record(owner, rid))
         return views.repeats(rec)
@@ -328,6 +344,7 @@ class Handlers:
         return self.ws.diff(rec, int(a), int(b), as_html=True)
 
     def on_import(self, owner, rid, path, progress=gr.Progress(), request: gr.Request = None):
+        self._model_ready()
         owner = self._who(owner, request)
         rec = self._record(owner, rid)
         diff, findings = gr.update(), gr.update()

@@ -259,20 +259,26 @@ class UI(Handlers):
         return demo
 
 
-def launch(settings: Settings, workspace: Workspace):
+def launch(settings: Settings, workspace: Workspace, serving=None, block: bool = True):
+    """Serve the page; `serving` runs once it is listening (the server loads the model then,
+    so that loading does not slow the page's own start). `block=False` returns the running
+    app instead of serving until stopped (bench/ measures the start this way)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    serving = serving or (lambda: None)
     ui = UI(settings, workspace)
     demo = ui.build()
     demo.queue(default_concurrency_limit=4)
     looks = {"theme": _theme(), "css": CSS, "footer_links": [], "show_error": True,
              "max_file_size": f"{settings.max_upload_mb}mb"}
     identity = ui.identity
-    if identity.header:
-        # Only behind a proxy that sets the header itself and strips it from what clients send.
-        return demo.launch(auth_dependency=identity.header_user, server_name=settings.host,
-                           server_port=settings.port, quiet=True, **looks)
-    if not identity.login:
-        return demo.launch(server_name=settings.host, server_port=settings.port, quiet=True, **looks)
+    if identity.header or not identity.login:
+        # A header identity only behind a proxy that sets the header itself and strips it
+        # from what clients send.
+        extra = {"auth_dependency": identity.header_user} if identity.header else {}
+        demo.launch(server_name=settings.host, server_port=settings.port, quiet=True, prevent_thread_lock=True,
+                    **extra, **looks)
+        serving()
+        return demo.block_thread() if block else demo
     import uvicorn
 
     from assistant.app.ui.sign_in import sign_in_app
@@ -281,4 +287,5 @@ def launch(settings: Settings, workspace: Workspace):
         print("已开启登录，但还没有账号：请先运行 .venv/bin/python -m assistant users add 用户名 --admin")
     app, sessions = sign_in_app(identity, settings.session_hours)
     app = gr.mount_gradio_app(app, demo, path="/", auth_dependency=sessions.user, **looks)
+    serving()
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

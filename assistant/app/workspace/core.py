@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -59,6 +60,34 @@ class WorkspaceCore:
         self.drafter = drafter
         self.store = store
         self._streamed: dict[str, float] = {}  # record id -> when a draft last wrote a 方面 into it
+        # Set once the model and the corpus are ready; the server clears it while it loads
+        # them behind the page (start_loading), so the page serves in seconds.
+        self.loaded = threading.Event()
+        self.loaded.set()
+        self.load_error = ""
+
+    # --- start-up -------------------------------------------------------------------
+    def start_loading(self, job: Callable[[], None]) -> threading.Thread:
+        """Run `job` (ingest the corpus, load the model) in the background; whatever needs
+        the model waits for it (`wait_loaded`). A failed job is logged and let through: the
+        model then loads on first use, and that use reports what is wrong."""
+        self.loaded.clear()
+
+        def run() -> None:
+            try:
+                job()
+            except Exception as e:  # noqa: BLE001 — shown to the user by the first use
+                self.load_error = type(e).__name__
+                LOG.exception("background loading failed")
+            finally:
+                self.loaded.set()
+
+        t = threading.Thread(target=run, name="duizhao-loading", daemon=True)
+        t.start()
+        return t
+
+    def wait_loaded(self) -> None:
+        self.loaded.wait()
 
     # --- LLM mode -------------------------------------------------------------------
     def _llm_settings(self, data: dict) -> Settings:
@@ -99,6 +128,7 @@ class WorkspaceCore:
         """The plan of a request before drafting: its structure and how each fact is read."""
         if req.year is None:
             req = req.model_copy(update={"year": default_year()})
+        self.wait_loaded()
         return self.drafter.plan(req)[0]
 
     def _say(self, record: DraftRecord, role: str, content: str) -> None:
@@ -152,6 +182,7 @@ class WorkspaceCore:
     def draft(self, record: DraftRecord, req: Request) -> Iterator[tuple[DraftRecord, str]]:
         """Draft section by section; the record is saved after each one."""
         record.request = req
+        self.wait_loaded()
         act = Act(DRAFTING)
         for ev in self.drafter.stream(req, ctx=self.context(record)):
             record.draft = ev.draft
