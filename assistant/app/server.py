@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from assistant.core import log
@@ -59,8 +60,22 @@ def start(settings: Settings):
     workspace.loaded.clear()
 
     def load() -> None:
-        prepare(settings, workspace)
+        # The store (Chroma, the corpus check) and the model load side by side: each waits
+        # on its own files and native code much of the time.
+        failed: list[BaseException] = []
+
+        def store() -> None:
+            try:
+                prepare(settings, workspace)
+            except BaseException as e:  # noqa: BLE001 — raised again below, in the loading job
+                failed.append(e)
+
+        beside = threading.Thread(target=store, name="duizhao-store", daemon=True)
+        beside.start()
         workspace.drafter.warm_up()
+        beside.join()
+        if failed:
+            raise failed[0]
 
     return workspace, load
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.core import content
+from assistant.core import text as grammar
 from assistant.core.settings import Settings
 from assistant.core.types import (
     DimensionDraft,
@@ -120,6 +121,7 @@ class Drafter:
         self.vec.load(path)
         if load_model:
             self.index.embeddings.embed_query("预热")
+            grammar.segment("预热")  # jieba reads its dictionary once: half a second
         before = self.vec.embedded
         warm_up(self.vec)
         self.reader.warm_up()
