@@ -762,7 +762,7 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
     L.append(ocr)
     L.append("## What bounds each figure\n")
     L.append(
-        "- **Ingest** is bound by the model: e5-small through sentence-transformers/torch on 2 CPU cores. The "
+        "- **Ingest** is bound by the model: e5-small on onnxruntime (exported once from the sentence-transformers folder; vectors at cosine 0.9999 with it) on 2 CPU cores. The "
         "encode share column says how much of ingest is the model. `ingest_paths` hands `Index.ingest_many` "
         "32 materials at a time (DUIZHAO_INGEST_BATCH): their texts and summaries go to the model in one call, "
         "which sorts them by length as the raw encode does, and Chroma gets one items upsert and one ledger "
@@ -771,7 +771,7 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
         "ingest and raw encode is parsing (pure Python, a few ms per material), the look-up of old items (one "
         "`get` per batch) and the upserts. The per-material columns divide each batch's time among its "
         "materials as they are yielded, so they come in bursts of 32.\n"
-        "- **Peak memory** is the model and torch (the 'after model load' column) plus the materials held while "
+        "- **Peak memory** is the model (onnxruntime holds the 470 MB fp32 graph and its weights, about 1.1 GiB: the 'after model load' column) plus the encoder's activations (a batch is capped at 4,096 padded tokens) and the materials held while "
         "ingesting; Chroma's own memory grows with the store (HNSW in memory).\n"
         "- **Retrieval** is bound by encoding the query (the model: ~20-40 ms on an idle machine) until the store is large; Chroma's "
         "HNSW search itself stays in single-digit ms at 100k. A Chroma `where` filter is the slow path (it "
@@ -787,8 +787,12 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
         "The server runs up to 4 requests at once on 2 cores, so the busy case is the one it meets.\n"
         "- **Drafting** offline is bound by the model (encoding the facts, dimension names and retrieval queries) "
         "and by Python (the composer's selection and checks); Chroma queries are a small part. The first "
-        "section streams after the plan (structure, topics, fact assignment) is made; the cold start is "
-        "importing torch/transformers/chromadb and loading the model.\n"
+        "section streams after the plan (structure, topics, fact assignment) is made. With several clients the "
+        "drafts share 2 cores and one Python interpreter: the composer's Python runs one request at a time (the GIL), "
+        "so with n clients a draft takes between n / 2 and n times as long as alone (the table), whatever the model's threads. The cold start is "
+        "importing gradio before the page serves (about 2 s of the 3), then Chroma, the onnx model and the kept "
+        "vectors behind it; torch is not imported at all. It varies with what the disk cache still holds: the "
+        "model file is read whole at each start.\n"
         "- **LangChain recipe**: its ingest embeds fewer, longer texts (500-character chunks); ours embeds one "
         "text per item plus a summary per material. Its structure answer depends on which chunks rank first "
         "and is blind to year and role; ours reads the dimension list from the parsed materials (and the "
