@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assistant.core import log
@@ -62,20 +62,10 @@ def start(settings: Settings):
     def load() -> None:
         # The store (Chroma, the corpus check) and the model load side by side: each waits
         # on its own files and native code much of the time.
-        failed: list[BaseException] = []
-
-        def store() -> None:
-            try:
-                prepare(settings, workspace)
-            except BaseException as e:  # noqa: BLE001 — raised again below, in the loading job
-                failed.append(e)
-
-        beside = threading.Thread(target=store, name="duizhao-store", daemon=True)
-        beside.start()
-        workspace.drafter.warm_up()
-        beside.join()
-        if failed:
-            raise failed[0]
+        with ThreadPoolExecutor(1, thread_name_prefix="duizhao-store") as beside:
+            store = beside.submit(prepare, settings, workspace)
+            workspace.drafter.warm_up()
+            store.result()  # its failure is the loading job's
 
     return workspace, load
 

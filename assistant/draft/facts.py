@@ -10,9 +10,7 @@ data/dimension_topics.yaml, so one fact lands where reviewers expect it under an
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +20,7 @@ import numpy as np
 from assistant.core import content
 from assistant.core import text as grammar
 from assistant.core.types import Fact, FactKind, Request
-from assistant.ingest.vectors import Vectors
+from assistant.ingest.vectors import Vectors, load_npz, save_npz
 
 TOP_K = 3  # prototypes per kind or topic that vote
 TOPIC_TEMPERATURE = 0.01  # cosine differences this large make a topic clearly likelier
@@ -267,36 +265,15 @@ class Probe:
         return _softmax(self.SCALE * np.asarray(x @ self.w) + self.b)
 
     def save(self, path: Path, **extra) -> None:
-        _save_npz(path, w=self.w, b=self.b, **extra)
+        try:
+            save_npz(path, w=self.w, b=self.b, **extra)
+        except OSError:
+            pass  # a read-only cache folder only costs the next start
 
     @classmethod
     def load(cls, path: Path) -> "Probe | None":
-        data = _load_npz(path)
+        data = load_npz(path)
         return cls(data["w"], data["b"]) if data else None
-
-
-def _save_npz(path: Path, **arrays) -> None:
-    """Written whole or not at all; a read-only cache folder only costs the next start."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".model-", suffix=".npz")
-        os.close(fd)
-        try:
-            np.savez(tmp, **arrays)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass
-
-
-def _load_npz(path: Path) -> dict | None:
-    try:
-        with np.load(path) as data:
-            return {k: data[k] for k in data.files}
-    except (OSError, ValueError, KeyError):
-        return None
 
 
 KINDS = [FactKind.PROBLEM, FactKind.PROGRESS, FactKind.CONTEXT]
@@ -354,7 +331,7 @@ class KindModel:
 
     @classmethod
     def load(cls, path: Path) -> "KindModel | None":
-        data = _load_npz(path)
+        data = load_npz(path)
         if not data or "vocab" not in data:
             return None
         return cls(Probe(data["w"], data["b"]), {str(g): i for i, g in enumerate(data["vocab"])})

@@ -85,11 +85,10 @@ class Vectors:
         if path in self._loaded:
             return len(self._disk)
         self._loaded.add(path)
-        try:
-            with np.load(path) as data:
-                self._disk.update(zip((str(k) for k in data["keys"]), data["vectors"]))
-        except (OSError, ValueError, KeyError):
+        data = load_npz(path)
+        if not data or "keys" not in data or "vectors" not in data:
             return 0  # no cache yet, or a damaged one: embed again
+        self._disk.update(zip((str(k) for k in data["keys"]), data["vectors"]))
         return len(self._disk)
 
     def save(self, path: Path) -> None:
@@ -98,17 +97,30 @@ class Vectors:
         entries = dict(self._disk)
         entries.update({_key("q", t): v for t, v in self._q.items()})
         entries.update({_key("p", t): v for t, v in self._p.items()})
-        if not entries:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vectors-", suffix=".npz")
-        os.close(fd)
-        try:
-            np.savez(tmp, keys=np.array(list(entries)), vectors=np.stack(list(entries.values())))
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        if entries:
+            save_npz(path, keys=np.array(list(entries)), vectors=np.stack(list(entries.values())))
+
+
+def save_npz(path: Path, **arrays) -> None:
+    """Arrays into `path`, written whole or not at all (a temporary file moved into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".npz-", suffix=".npz")
+    os.close(fd)
+    try:
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def load_npz(path: Path) -> dict[str, np.ndarray] | None:
+    """What `save_npz` wrote, or None when there is no such file or it is damaged."""
+    try:
+        with np.load(path) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def cache_path(settings) -> Path:

@@ -64,7 +64,6 @@ class WorkspaceCore:
         # them behind the page (start_loading), so the page serves in seconds.
         self.loaded = threading.Event()
         self.loaded.set()
-        self.load_error = ""
 
     # --- start-up -------------------------------------------------------------------
     def start_loading(self, job: Callable[[], None]) -> threading.Thread:
@@ -76,8 +75,7 @@ class WorkspaceCore:
         def run() -> None:
             try:
                 job()
-            except Exception as e:  # noqa: BLE001 — shown to the user by the first use
-                self.load_error = type(e).__name__
+            except Exception:  # noqa: BLE001 — shown to the user by the first use
                 LOG.exception("background loading failed")
             finally:
                 self.loaded.set()
