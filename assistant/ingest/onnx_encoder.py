@@ -21,7 +21,8 @@ ONNX_FILE = Path("onnx") / "model.onnx"
 # A batch's padded size: 32 texts of 128 tokens. Longer texts go in smaller batches (a 512-token
 # text in batches of 8); the time per text hardly changes, the memory peak falls by half.
 TOKENS_PER_BATCH = 4096
-EXPORT_VERSION = 1  # bump when the export below changes: folders then export again
+EXPORT_VERSION = 2  # bump when the export below changes: folders then export again
+WORD_EMBEDDINGS = "inner.embeddings.word_embeddings.weight"
 
 
 def onnx_path(folder: Path) -> Path:
@@ -63,6 +64,8 @@ def export_onnx(folder: Path) -> Path:
 
     out = onnx_path(folder)
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(".export-*"):  # left by an export that was killed
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".export-", suffix=".onnx")
     os.close(fd)
     try:
@@ -72,12 +75,35 @@ def export_onnx(folder: Path) -> Path:
             torch.onnx.export(Hidden(model), (ids, torch.ones_like(ids)), tmp, input_names=["input_ids", "attention_mask"],
                               output_names=["hidden"], opset_version=17, dynamo=False,
                               dynamic_axes={"input_ids": axes, "attention_mask": axes, "hidden": axes})
+        _half_word_embeddings(tmp)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     _marker(folder).write_text(json.dumps({"export_version": EXPORT_VERSION}), "utf-8")
     return out
+
+
+def _half_word_embeddings(path: str) -> None:
+    """Store the word-embedding table (250k tokens x 384, four fifths of the model) as float16
+    and widen the rows a text uses back to float32 after the lookup; every layer still
+    computes in float32. The file falls from 470 to 280 MB and the loaded model by 300 MiB;
+    vectors move by under 1e-5 in cosine (a tie two millionths apart may swap places)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(path)
+    graph = model.graph
+    table = next(i for i in graph.initializer if i.name == WORD_EMBEDDINGS)
+    at, lookup = next((k, n) for k, n in enumerate(graph.node) if n.op_type == "Gather" and n.input[0] == WORD_EMBEDDINGS)
+    half = numpy_helper.from_array(numpy_helper.to_array(table).astype(np.float16), WORD_EMBEDDINGS)
+    graph.initializer.remove(table)
+    graph.initializer.append(half)
+    wide = lookup.output[0]
+    lookup.output[0] = wide + "_half"
+    graph.node.insert(at + 1, helper.make_node("Cast", [wide + "_half"], [wide], to=TensorProto.FLOAT, name="word_embeddings_float"))
+    onnx.save(model, path)
 
 
 class OnnxEmbeddings(Embeddings):
