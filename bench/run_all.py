@@ -695,8 +695,9 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str) -> str:
         L.append(f"| {r['threads']}{' (default)' if r['default'] else ''} | "
                  f"{'one torch process' if r['busy'] else 'nothing of ours'} | {pct(r['ms'], .5):.0f} | "
                  f"{pct(r['ms'], .95):.0f} | {max(r['ms']):.0f} | {r['load']} |")
-    L.append("\n`Index.search_by_vector` fetches max(8k, 40) neighbours (240 for search_items' pool of 30) without a "
-             "`where` and keeps those that pass the role filter and the ledger; every hit checked had the right role.\n")
+    L.append("\n`Index.search_by_vector` queries the collection without a `where` for 2k / (the share of hits the same "
+             "filters kept before) neighbours, between 2k and 8k, and keeps those that pass the role filter and the "
+             "ledger, fetching four times more when too few pass; every hit checked had the right role.\n")
 
     L.append("## 3. Drafting (offline composer, corpus store, model warm)\n")
     full, first, firstp, cold = dr["full"], dr["first"], dr["first_problem"], dr["cold"]

@@ -49,6 +49,24 @@ def test_search_filters_by_role_and_section(corpus_index):
     assert hits and all(h.meta["role"] == "个人" and h.meta["section_kind"] == "causes" for h in hits)
 
 
+
+def test_a_narrow_filter_after_a_wide_one_still_finds_the_nearest_items(corpus_index):
+    """The fetch size follows how many hits the same filters kept before; a filter that keeps
+    almost nothing must still get its k nearest items, exactly as a full scan ranks them."""
+    import numpy as np
+
+    query = "停车难 用餐难 充电桩"
+    vec = np.asarray(corpus_index.embeddings.embed_query(query))
+    got = corpus_index.items.get(include=["embeddings", "metadatas"])
+    personal_causes = [(float(np.dot(vec, e)), m["text"]) for e, m in zip(got["embeddings"], got["metadatas"])
+                       if m["role"] == "个人" and m["section_kind"] == "causes"]
+    expected = [t for _, t in sorted(personal_causes, reverse=True)[:3]]
+    assert len(personal_causes) >= 3
+    for _ in range(3):  # a filter that keeps most hits teaches a small fetch
+        corpus_index.search(query, k=3)
+    hits = corpus_index.search(query, k=3, role="个人", section="causes")
+    assert [h.text for h in hits] == expected
+
 def test_reingest_changes_nothing(index):
     first = list(ingest_paths([CORPUS], index))
     ids_before = sorted(index.items.get(include=[])["ids"])

@@ -9,6 +9,7 @@ even when ingest is killed half-way, and re-ingesting an unchanged file embeds n
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import threading
 import time
@@ -212,6 +213,7 @@ class Index:
         self._ledger: dict[str, dict[str, Any]] | None = None
         self._ledger_read = 0.0
         self._record_read: dict[str, float] = {}
+        self._kept_share: dict[tuple, float] = {}  # filters -> share of fetched hits they kept
 
     def _open(self) -> tuple[Any, Any, Any]:
         if self._stores is None:
@@ -370,16 +372,26 @@ class Index:
                 and (where is None or where(m))
             )
 
-        total = self.items._collection.count()
-        fetch = min(max(k * 8, 40), total)
+        # Straight to the collection: langchain's wrapper also fetches every document and
+        # builds a Document per hit, and counting the store first (to cap the fetch) is a
+        # SQLite scan that cost as much as the search itself at 100k items. A fetch that
+        # comes back short has seen the whole store. How many to fetch follows the share of
+        # hits the same filters kept last time: a Chroma query's cost grows with what it
+        # returns, and a filter that keeps one hit in three needs 30 for 5, not 40.
+        collection = self.items._collection
+        key = (role, section, owner, where is not None)
+        share = self._kept_share.get(key, 0.2)
+        fetch = max(2 * k, min(8 * k, math.ceil(2 * k / share)))
         hits: list[Hit] = []
-        while fetch > 0:
-            pairs = self.items.similarity_search_by_vector_with_relevance_scores(list(vec), k=fetch)
-            hits = [Hit(d.metadata.get("text", d.page_content), 1.0 - s, d.metadata, d.id or "")
-                    for d, s in pairs if keep(d.metadata)]
-            if len(hits) >= k or fetch >= total:
+        while True:
+            got = collection.query(query_embeddings=[list(vec)], n_results=fetch, include=["metadatas", "distances"])
+            ids, metas, dists = got["ids"][0], got["metadatas"][0], got["distances"][0]
+            hits = [Hit(str(m.get("text", "")), 1.0 - d, dict(m), i) for i, m, d in zip(ids, metas, dists) if keep(m)]
+            if ids:
+                self._kept_share[key] = max(0.7 * share + 0.3 * len(hits) / len(ids), 0.05)
+            if len(hits) >= k or len(ids) < fetch:
                 break
-            fetch = min(fetch * 4, total)
+            fetch *= 4
         return hits[:k]
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
