@@ -80,7 +80,8 @@ def evaluate(pattern: str = "*", show: str | None = None, out=sys.stdout, folder
     return results, ok
 
 
-FOLDERS = {"scenarios": "开发集（eval/scenarios）", "heldout": "留出集（eval/heldout，从未用来调整起草）"}
+FOLDERS = {"scenarios": "开发集（eval/scenarios）", "heldout": "留出集（eval/heldout，从未用来调整起草）",
+           "heldout2": "第二留出集（eval/heldout2，2026-12-02 新写，从未用来调整起草）"}
 
 
 def report(results, seconds: float, out=sys.stdout, targets: dict | None = None, title: str = "") -> bool:
@@ -117,10 +118,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="对照的起草质量评估")
     ap.add_argument("--only", default="*", help="只评估文件名匹配的场景，如 03_*")
     ap.add_argument("--show", help="显示一个场景的事实归类和全文")
-    ap.add_argument("--set", choices=["scenarios", "heldout", "all"], default="all",
-                    help="开发集、留出集或两者（默认两者）")
+    ap.add_argument("--set", choices=[*FOLDERS, "all"], default="all",
+                    help="开发集、留出集、第二留出集或全部（默认全部）")
     args = ap.parse_args()
-    folders = ["scenarios", "heldout"] if args.set == "all" else [args.set]
+    folders = list(FOLDERS) if args.set == "all" else [args.set]
     d = drafter()
     oks = []
     for folder in folders:
