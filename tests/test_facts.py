@@ -53,6 +53,26 @@ def test_late_found_and_left_over_are_problems_though_the_line_counts_things(rea
     assert kinds(reader, ["清理违规发放的补贴12笔，已全部追回"]) == [FactKind.PROGRESS]
 
 
+def test_comparisons_and_rankings_are_read_by_what_they_measure(reader):
+    """Against last year, an average or the rest of the county, up or down is good or bad by
+    what is measured; a comparison without its own subject ("同比上升12%") measures the
+    clause before it."""
+    problems = ["辖区今年盗窃案件发案156起，同比上升9%", "科室今年申报的省级课题立项3项，比上年少4项",
+                "窗口群众满意率91.5%，低于全市政务大厅平均水平", "今年食品抽检不合格批次全市最高"]
+    progress = ["今年全县高考本科上线率全市第二", "门诊患者平均候诊时间比上年少了12分钟",
+                "开展机构改革，压减内设科室3个", "全镇4个软弱涣散村党组织已全部销号"]
+    assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
+    assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
+
+
+def test_caught_favoured_or_gambling_is_a_problem_and_a_rules_name_is_not(reader):
+    problems = ["骑电动车不戴头盔，被交警拍到2次", "去年春节坐过供应商的车回老家",
+                "周末和同学聚会打牌带彩", "本人分管的项目有3处被省里暗访曝光"]
+    assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
+    # "处分" inside a regulation's name is what was studied, not a punishment
+    assert kinds(reader, ["支部8次集中学习全部参加，还抄写了纪律处分条例重点条款"]) == [FactKind.PROGRESS]
+
+
 def test_problems_and_context_are_told_apart(reader):
     problems = ["全年到村里调研只有5次", "有2次中心组学习因开会缺席", "食堂午餐排队要20分钟以上",
                 "分管的科室有1名干部上班时间经常离岗", "集体经济年收入下降到4万元"]

@@ -71,13 +71,31 @@ def _special():
 
 ONLY = re.compile("只|(?<!不)仅|才")  # 不仅…还… adds, it does not restrict
 # "已整改完成11个，还有3个没有整改到位": what remains after the results is a shortcoming of
-# its own, so a campaign's results cover the line only up to it.
-REMAINDER = re.compile("还有|仍有|尚有|但是|但|却|仍然|仍")
+# its own, so a campaign's results cover the line only up to it; so does what the results
+# were made of ("查处6起，其中3起是巡察发现的，日常监督没有发现").
+REMAINDER = re.compile("还有|仍有|尚有|但是|但|却|仍然|仍|其中|都是|全是")
 
 
 def _remainder(fact: str, after: int) -> int:
     m = REMAINDER.search(fact, after)
     return m.start() if m else len(fact)
+
+
+# What a change verb's clause says before it when it names no subject of its own: a
+# comparison (同比, 比上年…) or a share, not the thing that changed.
+COMPARED = re.compile(r"同比|环比|分别|均|都|也|又|(?:比|较)(?:上年|去年|上一年|同期|往年)?|[0-9０-９.%％]+")
+SUBJECT = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+DELIBERATE = re.compile("压减|压缩|精简|撤并")
+
+
+def _clause_start(fact: str, at: int) -> int:
+    return max(fact.rfind(p, 0, at) for p in "，。；,;") + 1
+
+
+# A problem word in the name of a rule or a book ("党纪处分条例", 《…》) is not a problem.
+TITLE = re.compile(r"《[^》]*》|[\u4e00-\u9fff]{0,12}(?:条例|规定|准则|办法|规则)")
 
 
 def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
@@ -101,10 +119,13 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
     # lower income a problem.
     for pattern, lowering in ((down, True), (up, False)):
         for m in pattern.finditer(fact):
-            start = max(fact.rfind(p, 0, m.start()) for p in "，。；,;") + 1
+            start = _clause_start(fact, m.start())
+            if not SUBJECT.search(COMPARED.sub("", fact[start:m.start()])) and start > 0:
+                start = _clause_start(fact, start - 1)  # "…发案214起，同比上升12%"
             ends = [i for i in (fact.find(p, m.end()) for p in "，。；,;") if i >= 0]
             clause = fact[start:min(ends, default=len(fact))]  # what changes is in the clause
-            good = lowering == bool(bad.search(clause))
+            # a deliberate cut (压减, 精简) is work done, whatever was cut
+            good = lowering == bool(bad.search(clause)) or bool(lowering and DELIBERATE.match(m.group()))
             kind = FactKind.PROGRESS if good else FactKind.PROBLEM
             add(kind, r.change.weight, r.change.why_progress if good else r.change.why_problem)
     sf = r.shortfall
@@ -119,6 +140,7 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
                if k != FactKind.PROGRESS or not ONLY.search(fact[max(0, m.start() - 2):m.start()])]
     covered += [span if c == "span" else (0, _remainder(fact, span[1])) for k, _, _, span, c in matches
                 if k == FactKind.PROGRESS and c]
+    covered += [t.span() for t in TITLE.finditer(fact)]
     for kind, w, y, (a, b), _ in matches:
         if kind == FactKind.PROBLEM and any(a < e and s < b for s, e in covered):
             continue
