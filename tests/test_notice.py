@@ -98,6 +98,11 @@ def test_an_unsure_choice_is_said_and_the_other_list_offered():
      "等六个方面进行检视。", "个人", SIX_MEMBER),
     ("带头强化政治忠诚、提高政治能力，带头固本培元、增强党性，带头敬畏人民、敬畏组织、敬畏法纪", "班子",
      ["带头强化政治忠诚、提高政治能力", "带头固本培元、增强党性", "带头敬畏人民、敬畏组织、敬畏法纪"]),
+    # a count inside an item is part of its name, not the count that closes a list
+    ("对照以下方面检视剖析：带头强化政治忠诚；带头锲而不舍落实中央八项规定精神，持续改进作风；带头担当作为。", "班子",
+     ["带头强化政治忠诚", "带头锲而不舍落实中央八项规定精神，持续改进作风", "带头担当作为"]),
+    ("党员对照政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律、生活纪律“六项纪律”查找差距。", "个人",
+     ["政治纪律", "组织纪律", "廉洁纪律", "群众纪律", "工作纪律", "生活纪律"]),
 ])
 def test_the_list_without_lead_ins_or_tails(notice, role, expected):
     assert read_notice(notice, role).dimensions == expected

@@ -28,8 +28,10 @@ from assistant.ingest.parse import dimension_name, strip_numbering
 # 在 and 从 count only as words of their own, not inside 存在/从严治党/从中.
 _LEAD = re.compile(r"对照|围绕|重点从|查摆|检视|聚焦|自身在|(?<![存所现实])在(?!于)|从(?![严而中事政])")
 # What closes it: "等方面", "等6个方面", "六个方面", "方面存在的差距和不足".
-# A list named by its count also ends it: 政治纪律、…、生活纪律“六项纪律”.
-_TAIL = re.compile(r"等?(?:[一二三四五六七八九十\d几]+个)?方面|等?[“\"]?[一二三四五六七八九十\d]+项[^，。；、]{0,4}[”\"]?")
+# A list named by its count also ends it, quoted or after 等: 政治纪律、…、生活纪律“六项纪律”;
+# an unquoted count inside an item is a name ("落实中央八项规定精神").
+_TAIL = re.compile(r"等?(?:[一二三四五六七八九十\d几]+个)?方面|等[“\"]?[一二三四五六七八九十\d]+项[^，。；、]{0,4}[”\"]?"
+                   r"|[“\"][一二三四五六七八九十\d]+项[^，。；、”\"]{0,4}[”\"]")
 # "对照以下三个方面：（一）…；（二）…" / "聚焦以下几个方面深入查摆问题：1.…": the items follow the colon.
 _INTRODUCED = re.compile(r"(?:方面|以下|如下)[^：:，。]{0,12}[：:]")
 _SENTENCE = re.compile(r"[^。！!\n]+")
