@@ -109,10 +109,17 @@ def test_the_same_fact_lands_where_each_years_list_puts_it(reader, embeddings, y
     ("分管领域1名干部违规收受服务对象礼品，被给予诫勉", "带头履行全面从严治党政治责任"),
     ("市里部署的营商环境整改任务，我局到年底还有2项没有完成", "带头严守政治纪律和政治规矩、维护党的团结统一"),
     ("招商引资到位资金只完成年度任务的60%", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
+    # a plan or a date missed is the work itself, whatever the work is
+    ("老年食堂原计划年底建成8个，因为选址反复，到12月还只建成3个", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
+    # acting before asking is 请示报告, a political rule
+    ("今年3月没有向县委请示，就调整了2个重点项目的建设地点", "带头严守政治纪律和政治规矩、维护党的团结统一"),
+    # a subordinate's misconduct told in the next clause is still 管党治党
+    ("局机关一名科长在办理企业资质审批时，违规收受中介公司财物", "带头履行全面从严治党政治责任"),
 ])
 def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimension):
     """A subordinate's misconduct is 管党治党, a decision without the 纪检组 is 政治纪律, a
-    superior's task not done is political execution, a missed target is 担当 (2024 list)."""
+    superior's task not done is political execution, a missed target or date is 担当, acting
+    before asking is 请示报告 (2024 list)."""
     req = Request(role=Role.BANZI, year=2024, facts=[line])
     dims = choose_structure(req).dimensions
     assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dimension
