@@ -250,7 +250,12 @@ def check(s: Scenario, d: Draft) -> Result:
                     obj = m.group(1)
                     keys = [obj[i:i + 2] for i in range(len(obj) - 1)]
                     keys = [k for k in keys if not any(k in st for st in lex["contradiction_stop"])]
-                    for clause in re.split(r"[，,；;。]", f):
+                    clauses = re.split(r"[，,；;。]", f)
+                    # "已整改6个，还有2个没有整改到位": another clause names the same X with a
+                    # shortfall, so the case does bear the judgement out
+                    if any(any(k in c for k in keys) and _DEFICIT.search(c) for c in clauses):
+                        continue
+                    for clause in clauses:
                         done = re.search(lex["done_markers"], clause)
                         if done and any(k in clause for k in keys) and not _DEFICIT.search(clause):
                             r.add("contradiction", f"“{judgement}”却以“{f}”为例")
