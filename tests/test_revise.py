@@ -129,12 +129,14 @@ def test_rectification_and_carry_forward(form, tmp_path, drafter):
     # still happening this year: not rectified, carried forward with this year's fact
     study = by_problem["理论学习缺乏系统性"]
     assert "仍需持续用力" in study and "3次中心组学习" in study
-    # nothing about it this year: open, with a placeholder for the user
+    # nothing about it this year: open, a placeholder for the user and no claim either way
     car = by_problem["廉洁风险防控有薄弱环节"]
-    assert "【待补充：整改成效】" in car and "仍需持续用力" in car
+    assert "【待补充：整改成效" in car and "仍需持续用力" not in car and "进展" not in car
 
     problems = section_text(d, "problems")
     assert "上年度已查摆这一问题" in problems  # carried forward
+    # what nothing this year is about is not repeated as this year's problem
+    assert "廉洁风险防控有薄弱环节" not in problems
     theory = section_text(d, "problems").split("（二）")[0]
     assert "3次中心组学习因出差缺席" in theory
     # the fix is not a problem this year

@@ -149,10 +149,11 @@ class Drafter:
                     kinds[c.text] = c.kind
             progress = last_year.match_progress(last_year.old_problems(ctx.last_year), req.facts, self.vec, kinds,
                                              topics=self.reader.topics)
-            # unsolved problems go again into this year's problems, with this year's problem
-            # facts about them as cases; every progress fact about an old problem is reported
-            # in the rectification section, never as a case
-            carried = [(p.problem.text, p.persist) for p in progress if p.status != "rectified"]
+            # a problem this year's facts show unsolved goes again into this year's problems,
+            # with those facts as cases; one nothing is said about is only asked about in the
+            # rectification section (the draft cannot know it persists); every progress fact
+            # about an old problem is reported there, never as a case
+            carried = [(p.problem.text, p.persist) for p in progress if p.persist]
             rectified = {f for p in progress for f in p.done}
             checker = last_year.RepeatChecker(last_year.material_sentences(ctx.last_year), self.vec)
         plan = make_plan(req, self.vec, materials, user_registry, carried=carried, rectified=rectified,

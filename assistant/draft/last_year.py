@@ -239,5 +239,5 @@ def progress_summary(progress: list[Progress]) -> str:
     done = sum(p.status == "rectified" for p in progress)
     part = sum(p.status == "partial" for p in progress)
     open_ = sum(p.status == "open" for p in progress)
-    return f"上年度共 {len(progress)} 个问题：已整改 {done} 个，部分整改 {part} 个，尚无进展 {open_} 个。"
+    return f"上年度共 {len(progress)} 个问题：已整改 {done} 个，部分整改 {part} 个，整改情况待补充 {open_} 个。"
 
