@@ -74,6 +74,21 @@ def test_a_year_between_registry_entries_is_voted_from_the_corpus(corpus_index):
     assert s.dimensions == SIX  # seed 000, 2022年度, same role
 
 
+def test_with_no_registry_the_materials_of_the_year_itself_decide():
+    """Lists change by year: one material of the year asked for outvotes three older ones,
+    and a 组织生活会 takes its list only from 组织生活会 materials."""
+    new = ["带头强化政治忠诚", "带头增强党性", "带头担当作为"]
+    old = ["理论学习", "政治素质", "工作作风"]
+    members = ["政治信仰", "党员意识", "作用发挥"]
+    stored = ([{"year": 2020 + i, "role": "个人", "meeting": "民主生活会", "dimensions": "|".join(old)} for i in range(3)]
+              + [{"year": 2025, "role": "班子", "meeting": "民主生活会", "dimensions": "|".join(new)},
+                 {"year": 2021, "role": "个人", "meeting": "组织生活会", "dimensions": "|".join(members)}])
+    s = choose_structure(Request(role=Role.GEREN, year=2025, meeting="民主生活会"), registry=[], corpus_materials=stored)
+    assert s.source == StructureSource.CORPUS and s.dimensions == new
+    s = choose_structure(Request(role=Role.GEREN, year=2025, meeting="组织生活会"), registry=[], corpus_materials=stored)
+    assert s.dimensions == members
+
+
 # --- drafting ----------------------------------------------------------------------
 
 def problems_of(draft, name):

@@ -161,18 +161,23 @@ def dimensions_from_notice(text: str) -> list[str]:
 
 
 def vote_from_corpus(materials: list[dict], req: Request) -> tuple[list[str], list[dict]]:
-    """The dimension list most materials near the request use, weighted by nearness of
-    year and role; returns the list and the materials that voted for it."""
+    """The dimension list most materials of the nearest year use, weighted by role and
+    meeting; returns the list and the materials that voted for it. Lists change by year, so
+    only the materials nearest the request's year vote (a material of unknown year only when
+    none is dated): three older materials do not outvote one of the year itself."""
     votes: dict[tuple[str, ...], float] = defaultdict(float)
     voters: dict[tuple[str, ...], list[dict]] = defaultdict(list)
-    for m in materials:
+    listed = [m for m in materials if len([d for d in (m.get("dimensions") or "").split("|") if d]) >= 2]
+    # a 民主生活会 material's list is no list for a 组织生活会, nor the reverse
+    listed = [m for m in listed if is_branch_meeting(m.get("meeting") or "") == is_branch_meeting(req.meeting or "")]
+    if req.year:
+        dated = [m for m in listed if m.get("year")]
+        if dated:
+            nearest = min(abs(int(m["year"]) - req.year) for m in dated)
+            listed = [m for m in dated if abs(int(m["year"]) - req.year) == nearest]
+    for m in listed:
         dims = tuple(d for d in (m.get("dimensions") or "").split("|") if d)
-        if len(dims) < 2:
-            continue
-        weight = 1.0
-        if req.year and m.get("year"):
-            weight /= 1 + abs(int(m["year"]) - req.year)
-        weight *= 1.0 if m.get("role") == req.role.value else 0.5
+        weight = 1.0 if m.get("role") == req.role.value else 0.5
         if req.meeting and m.get("meeting") and m["meeting"] == req.meeting:
             weight *= 1.5
         votes[dims] += weight
@@ -241,8 +246,6 @@ def choose_structure(
             meeting_id=latest.id,
         )
     dims, voters = vote_from_corpus(corpus_materials or [], req)
-    if dims and is_branch_meeting(req.meeting) != any(is_branch_meeting(v.get("meeting") or "") for v in voters):
-        dims = []  # a 民主生活会 material's list is no list for a 组织生活会, nor the reverse
     if dims:
         names = "、".join(f"{v.get('year') or '?'}年{v.get('role')}材料" for v in voters[:3])
         return Structure(
