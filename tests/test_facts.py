@@ -125,6 +125,19 @@ def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimen
     assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dimension
 
 
+@pytest.mark.parametrize("line,topic", [
+    ("一份举报材料因为牵涉县里一位老领导，我压了两个月没有提出处理意见", "斗争精神"),
+    ("单位微信群里有人说党员先锋岗就是摆样子，我看到了没有回应", "意识形态"),
+    ("对新出台的医保结算规则研究不深，审核中出错3次", "能力本领"),
+])
+def test_the_plan_names_what_a_fact_is_about(reader, embeddings, line, topic):
+    """Holding back for fear of offending is 斗争精神, wrong words left unanswered 意识形态,
+    rules not studied deeply enough 能力本领: the reason the plan shows says so."""
+    req = Request(role=Role.GEREN, year=2024, facts=[line])
+    fact = read_facts(req, choose_structure(req).dimensions, shared(embeddings), reader)[0]
+    assert fact.reason.startswith(f"讲的是{topic}")
+
+
 def test_the_users_choice_wins(reader, embeddings):
     line = "全年到村里调研只有5次"
     req = Request(role=Role.GEREN, year=2023, meeting="专题民主生活会", facts=[line],
