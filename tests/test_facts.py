@@ -115,6 +115,9 @@ def test_the_same_fact_lands_where_each_years_list_puts_it(reader, embeddings, y
     ("今年3月没有向县委请示，就调整了2个重点项目的建设地点", "带头严守政治纪律和政治规矩、维护党的团结统一"),
     # a subordinate's misconduct told in the next clause is still 管党治党
     ("局机关一名科长在办理企业资质审批时，违规收受中介公司财物", "带头履行全面从严治党政治责任"),
+    # short of a required standard, or a task that does not reach everyone, is the work itself
+    ("营商环境评价中，我局牵头的获得用水一项离全省优秀标准还有距离", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
+    ("今年的双随机抽查集中在城区，对乡镇小作坊覆盖不够", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
 ])
 def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimension):
     """A subordinate's misconduct is 管党治党, a decision without the 纪检组 is 政治纪律, a
