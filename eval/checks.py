@@ -51,6 +51,7 @@ METRICS = {
     "era": "年代提法",
     "contradiction": "判断事例矛盾",
     "progress_as_problem": "成效写成问题",
+    "problem_as_progress": "问题写成成效",
     "duplicate_cause": "原因重复",
     "system_blame": "原因归咎客观",
     "copied": "照搬语料",
@@ -170,6 +171,9 @@ def check(s: Scenario, d: Draft) -> Result:
             where = next((dim for dim in d.problems if dim.name == f.dimension), None)
             if where is None or not any(e.text in i.text for i in where.items):
                 r.add("lost_fact", f"问题事实没有写进“{f.dimension}”：{e.text}")
+        if e.kind == "problem" and e.text in re.sub(r"【[^】]*】", "", sec["preamble"]):
+            # told as the year's achievement; asking about it (【请确认…】) is no claim
+            r.add("problem_as_progress", f"问题写进了前言的成效：{e.text}")
         if e.kind == "progress":
             for key in ("problems", "measures"):
                 if e.text in sec[key]:

@@ -163,3 +163,20 @@ def test_each_paragraph_says_where_it_came_from(drafter):
             assert all(f in p.text for f in p.facts)
     md = to_markdown(d)
     assert md.startswith("# ") and "## 一、存在的主要问题" in md and "### （一）在理论学习方面" in md
+
+
+def test_a_progress_line_read_without_certainty_is_asked_about_not_claimed(drafter):
+    """Written up as the year's achievement, a problem misread as progress is the worst line a
+    draft can hold: a line read as progress without certainty is put to the writer instead."""
+    import random
+
+    sure, doubtful = "建成社区党群服务中心3个", "全年窗口零投诉，但被市里通报批评2次"
+    reading = drafter.reader.kinds([doubtful])[0]
+    assert reading.scores[reading.kind] < 0.7  # the cues say both: contested, whatever the model says
+    plan, _ = drafter.plan(Request(role=Role.BANZI, unit="某区民政局", year=2024, facts=[sure, doubtful]))
+    for f in plan.facts:  # as the reader might have it: both progress, the second unsure
+        f.kind, f.destination = f.kind.PROGRESS, "preamble"
+        f.kind_score = 0.95 if f.text == sure else 0.5
+    text = drafter.offline.preamble(plan, random.Random(0)).text
+    assert f"一年来，{sure}" in text
+    assert f"【请确认是否属于成效：{doubtful}】" in text and text.count(doubtful) == 1

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from assistant.core import content
 from assistant.core import text as grammar
 from assistant.core.content import Power, WriterKind
 from assistant.core.settings import Settings
@@ -140,7 +141,8 @@ class LLMComposer:
             "preamble", role=plan.writer.kind.value if plan.writer.kind.collective else "个人", unit=r.unit,
             post=r.post, dimensions=plan.structure.dimensions, progress=progress))
         self._check(plan, text, progress, "preamble")
-        return Paragraph(text=text, facts=progress, sources=[SourceRef(kind="llm", text="preamble")])
+        asked = "".join(content.frames().unsure_progress.format(fact=f.text) for f in plan.unsure_progress)
+        return Paragraph(text=text + asked, facts=progress, sources=[SourceRef(kind="llm", text="preamble")])
 
     def problems(self, plan: Plan, d: int, rng: random.Random, used: Used) -> DimensionDraft:
         dim = plan.dimensions[d]

@@ -222,9 +222,10 @@ class OfflineComposer:
                 .replace("{方面}", dimension_list(plan.structure.dimensions)))
         text = w.fill(text)
         done = [f.text for f in plan.preamble_facts]
-        if done:
+        asked = [fr.unsure_progress.format(fact=f.text) for f in plan.unsure_progress]
+        if done or asked:
             lead = w.fill(fr.progress_lead.replace("{会议}", meeting).replace("{items}", "\x00"))
-            lead = lead.replace("\x00", "；".join(done))
+            lead = lead.replace("\x00", "；".join(done + asked))
             # before the closing formula (下面，我代表… / 现作个人对照检查如下。)
             m = re.search(r"(下面，我代表|现作个人对照检查)", text)
             text = text[: m.start()] + lead + text[m.start():] if m else text + lead

@@ -34,6 +34,11 @@ AWAY_FROM_HOME = 0.7
 # of it as a feature. Chosen on eval/scenarios only: kind accuracy is flat from 0.65 to 1.2
 # there, and 0.8 sits inside that plateau rather than on its edge.
 CUE_LOGIT = 0.8
+# A kind read with less certainty than this is shown for the user to check, and a progress
+# line so read is not written up as an achievement until they have (it may be a problem).
+UNSURE_KIND = 0.7
+# Cue weight for another kind that makes a reading contested (one cue of the 1.0-1.4 class).
+CONTESTED = 1.0
 
 
 def split_facts(text: str) -> list[str]:
@@ -198,7 +203,12 @@ class FactReader:
             p = _softmax(logits[None, :])[0]
             kind = KINDS[int(p.argmax())]
             reason = why.get(kind) or f"与“{kind.label}”类的表述最接近"
-            out.append(KindReading(kind, reason, {k: float(p[i]) for i, k in enumerate(KINDS)}))
+            scores = {k: float(p[i]) for i, k in enumerate(KINDS)}
+            # the reviewed cues say otherwise, and clearly: however sure the model is, the
+            # reading is one for the user to check
+            if max((cues[k] for k in KINDS if k != kind), default=0.0) >= CONTESTED:
+                scores[kind] = min(scores[kind], UNSURE_KIND - 0.01)
+            out.append(KindReading(kind, reason, scores))
         return out
 
     def kind_model(self) -> "KindModel":

@@ -9,7 +9,13 @@ import numpy as np
 
 from assistant.core import content
 from assistant.core.types import Fact, FactKind, Request, Structure
-from assistant.draft.facts import FactReader, dimension_weights, read_facts, split_facts
+from assistant.draft.facts import (
+    UNSURE_KIND,
+    FactReader,
+    dimension_weights,
+    read_facts,
+    split_facts,
+)
 from assistant.draft.last_year import RepeatChecker
 from assistant.draft.structure import choose_structure, load_registry
 from assistant.draft.writer import Writer, make_writer
@@ -60,7 +66,17 @@ class Plan:
 
     @property
     def preamble_facts(self) -> list[Fact]:
-        return [f for f in self.facts if f.destination == "preamble"]
+        """Progress for the preamble's account of the year: only what is surely progress."""
+        return [f for f in self.facts if f.destination == "preamble" and not unsure(f)]
+
+    @property
+    def unsure_progress(self) -> list[Fact]:
+        """Read as progress, but not surely: the preamble asks the user instead of claiming it."""
+        return [f for f in self.facts if f.destination == "preamble" and unsure(f)]
+
+
+def unsure(f: Fact) -> bool:
+    return f.kind_score < UNSURE_KIND and not f.user_set
 
 
 def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_registry=None,

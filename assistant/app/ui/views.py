@@ -10,8 +10,7 @@ import gradio as gr
 from assistant.app.markdown import md_text
 from assistant.app.store import ChatTurn, DraftRecord, DraftStore
 from assistant.app.workspace import SECTION_LABELS, Workspace
-
-UNSURE = 0.7  # a fact's kind read with less certainty than this is marked for the user to check
+from assistant.draft.facts import UNSURE_KIND as UNSURE
 
 
 def count(text: str) -> int:

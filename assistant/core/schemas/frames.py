@@ -29,6 +29,7 @@ class Frames(Schema):
     titles: dict[WriterKind, str]
     closing: dict[WriterKind, str]
     progress_lead: str
+    unsure_progress: str
     openers: dict[WriterKind, tuple[str, ...]]
 
     @model_validator(mode="after")
