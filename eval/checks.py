@@ -140,7 +140,10 @@ def check(s: Scenario, d: Draft) -> Result:
     sec = sections(d)
     whole = "\n".join(sec.values()) + d.title + d.closing
     # The user's own words and the 方面 names (the notice's words) are never a copy or a leak.
-    own_words = facts + [s.last_year] + s.expect.dimensions
+    # Last year's material is quoted a clause at a time (the rectification report names each
+    # old problem), so it is masked clause by clause, not as one whole text.
+    old_clauses = [c.strip() for c in re.split(r"[，,。；;：:\n]", s.last_year) if len(c.strip()) >= 4]
+    own_words = facts + [s.last_year] + old_clauses + s.expect.dimensions
     masked = {k: _mask(v, own_words) for k, v in sec.items()}
     personal = req.role != "班子"
     branch = "组织生活会" in req.meeting

@@ -31,9 +31,9 @@ DIMENSION_TEMPERATURE = 0.08
 # 能力本领 exists).
 AWAY_FROM_HOME = 0.7
 # How much a reviewed kind cue adds to the kind model's log-odds, beyond what the model makes
-# of it as a feature. Chosen on eval/scenarios only: kind accuracy is flat from 0.65 to 1.2
-# there, and 0.8 sits inside that plateau rather than on its edge.
-CUE_LOGIT = 0.8
+# of it as a feature. Chosen on eval/scenarios only: with the cues of 2026-12-02 kind accuracy
+# is flat from 0.8 to 1.2 there, and 1.0 sits in the middle of that plateau.
+CUE_LOGIT = 1.0
 # A kind read with less certainty than this is shown for the user to check, and a progress
 # line so read is not written up as an achievement until they have (it may be a problem).
 UNSURE_KIND = 0.7
@@ -75,6 +75,8 @@ def _special():
 
 
 ONLY = re.compile("只|(?<!不)仅|才")  # 不仅…还… adds, it does not restrict
+# "应完成8部", "计划建成3个": what is to be done is a target, not work done
+TO_DO = re.compile("应|需|须|拟|计划|预计|力争|争取")
 # "已整改完成11个，还有3个没有整改到位": what remains after the results is a shortcoming of
 # its own, so a campaign's results cover the line only up to it; so does what the results
 # were made of ("查处6起，其中3起是巡察发现的，日常监督没有发现").
@@ -92,15 +94,16 @@ COMPARED = re.compile(r"同比|环比|分别|均|都|也|又|(?:比|较)(?:上�
 SUBJECT = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
-DELIBERATE = re.compile("压减|压缩|精简|撤并")
+DELIBERATE = re.compile("压减|精简|撤并")  # not 压缩: "学习压缩成半小时" is a shortfall
 
 
 def _clause_start(fact: str, at: int) -> int:
     return max(fact.rfind(p, 0, at) for p in "，。；,;") + 1
 
 
-# A problem word in the name of a rule or a book ("党纪处分条例", 《…》) is not a problem.
-TITLE = re.compile(r"《[^》]*》|[\u4e00-\u9fff]{0,12}(?:条例|规定|准则|办法|规则)")
+# A problem word in the name of a rule or a book ("纪律处分条例", 《…》) is not a problem. Only
+# the names that hold one: a looser pattern ("…规定") swallowed "没有在规定时间内完成".
+TITLE = re.compile(r"《[^》]*》|(?:纪律)?处分条例|问责条例")
 
 
 def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
@@ -122,19 +125,28 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
         add(FactKind.PROGRESS, r.negated_bad.weight, r.negated_bad.why, m.span())
     # The direction of a change decides, by what changes: fewer complaints is progress,
     # lower income a problem.
+    quoted = [q.span() for q in re.finditer(r"“[^”]*”", fact)]  # a goal or slogan quoted: "进入全市前三"
     for pattern, lowering in ((down, True), (up, False)):
         for m in pattern.finditer(fact):
+            if any(a <= m.start() < b for a, b in quoted):
+                continue
             start = _clause_start(fact, m.start())
             if not SUBJECT.search(COMPARED.sub("", fact[start:m.start()])) and start > 0:
                 start = _clause_start(fact, start - 1)  # "…发案214起，同比上升12%"
             ends = [i for i in (fact.find(p, m.end()) for p in "，。；,;") if i >= 0]
             clause = fact[start:min(ends, default=len(fact))]  # what changes is in the clause
+            if re.match("[成为到至]", fact[m.end():m.end() + 1]) or m.group()[-1] in "到至":
+                clause = fact[start:m.start()]  # "压缩成半小时传达文件": after 成 is the new state
             # a deliberate cut (压减, 精简) is work done, whatever was cut
             good = lowering == bool(bad.search(clause)) or bool(lowering and DELIBERATE.match(m.group()))
             kind = FactKind.PROGRESS if good else FactKind.PROBLEM
-            add(kind, r.change.weight, r.change.why_progress if good else r.change.why_problem)
+            # a bad thing that fell is what was fixed: its words (投诉量降到…) are no problem
+            span = (start, min(ends, default=len(fact))) if good else None
+            add(kind, r.change.weight, r.change.why_progress if good else r.change.why_problem, span)
     sf = r.shortfall
-    target, done = re.search(sf.target, fact), re.search(sf.done, fact)
+    target = re.search(sf.target, fact)
+    # what was reached is told after the target ("计划开工3200套，实际开工2650套")
+    done = re.compile(sf.done).search(fact, target.end() if target else 0)
     # a share of a task (完成年度任务的68%), or less than the target given in the same line
     share = re.search(r"完成[^，。；]{0,10}的\s*([0-9.]+)\s*[%％]", fact)
     if (share and float(share.group(1)) < 100) or (
@@ -142,7 +154,8 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
         add(FactKind.PROBLEM, sf.weight, sf.why)
     matches = [(k, w, y, m.span(), c) for k, w, y, p, c in _cues() for m in p.finditer(fact)
                # "只完成了12所", "仅建成4个": what only was done is a shortfall, not work done
-               if k != FactKind.PROGRESS or not ONLY.search(fact[max(0, m.start() - 2):m.start()])]
+               if k != FactKind.PROGRESS or not (ONLY.search(fact[max(0, m.start() - 2):m.start()])
+                                                 or TO_DO.search(fact[max(0, m.start() - 2):m.start()]))]
     covered += [span if c == "span" else (0, _remainder(fact, span[1])) for k, _, _, span, c in matches
                 if k == FactKind.PROGRESS and c]
     covered += [t.span() for t in TITLE.finditer(fact)]
