@@ -69,8 +69,21 @@ def _clean(item: str) -> str:
     clauses = [c for c in re.split(r"[，,]", item) if c.strip() and not re.search(r"[…．.]{1,}\s*$", c)]
     joined = "，".join(clauses)
     item = joined if len(joined) <= MAX_ITEM else clauses[0]
-    item = re.sub(r"等$", "", item.strip(" 。，,；;：:“”\"'"))
-    return dimension_name(strip_numbering(item)).strip("“”\"' ")
+    item = re.sub(r"等$", "", _unquote(item.strip(" 。，,；;：:")))
+    return _unquote(dimension_name(strip_numbering(item)).strip(" "))
+
+
+def _unquote(item: str) -> str:
+    """Quotes at the edges that pair with nothing inside go; a pair closed at the end stays
+    ("坚决做到“两个维护”")."""
+    item = item.strip("\"'")
+    while item.startswith("“") and "”" not in item[1:]:
+        item = item[1:]
+    while item.endswith("”") and "“" not in item[:-1]:
+        item = item[:-1]
+    if item.startswith("“") and item.endswith("”") and item.count("“") == 1:
+        item = item[1:-1]  # the whole item quoted
+    return item.strip()
 
 
 def _items(body: str) -> list[str]:
