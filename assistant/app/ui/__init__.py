@@ -5,6 +5,10 @@ the service layer; views.py turns a record into what the page shows, and parts.p
 of each 方面, cause and measure.
 """
 
-from assistant.app.ui.layout import UI, launch
+from assistant.app.ui import gradio_import
+
+gradio_import.install()  # before any module below imports gradio
+
+from assistant.app.ui.layout import UI, launch  # noqa: E402
 
 __all__ = ["UI", "launch"]
