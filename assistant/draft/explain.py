@@ -4,7 +4,7 @@ kind and the reason, for the CLI's --explain and the UI's fact list."""
 from __future__ import annotations
 
 from assistant.core.types import Fact, FactKind
-from assistant.draft.facts import UNSURE_KIND
+from assistant.draft.facts import kind_unsure
 
 
 def plan_lines(facts: list[Fact], dimensions: list[str]) -> list[str]:
@@ -15,14 +15,14 @@ def plan_lines(facts: list[Fact], dimensions: list[str]) -> list[str]:
         here = [f for f in facts if f.destination == "problems" and f.dimension == name]
         if here:
             out.append(f"【{name}】")
-            out += [f"  · {f.text}（问题；{f.reason}；把握度 {f.score:.0%}" + ("；类型把握不大，请确认" if f.kind_score < UNSURE_KIND else "") + "）"
+            out += [f"  · {f.text}（问题；{f.reason}；把握度 {f.score:.0%}" + ("；类型把握不大，请确认" if kind_unsure(f) else "") + "）"
                     for f in here]
     groups = (("rectification", "【上年度整改落实情况】"), ("preamble", "【成效：写进前言】"), ("context", "【背景：不写成事例】"))
     for dest, title in groups:
         here = [f for f in facts if f.destination == dest]
         if here:
             out.append(title)
-            out += [f"  · {f.text}（{f.kind.label}；{f.kind_reason}" + ("；把握不大，请确认" if f.kind_score < UNSURE_KIND else "") + "）"
+            out += [f"  · {f.text}（{f.kind.label}；{f.kind_reason}" + ("；把握不大，请确认" if kind_unsure(f) else "") + "）"
                     for f in here]
     return out
 

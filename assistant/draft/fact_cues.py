@@ -25,9 +25,10 @@ def _special():
     return negated, re.compile(c.down), re.compile(c.up), re.compile(r.bad_quantities), re.compile(r.counted_work.pattern)
 
 
-ONLY = re.compile("只|(?<!不)仅|才")  # 不仅…还… adds, it does not restrict
-# "应完成8部", "计划建成3个": what is to be done is a target, not work done
-TO_DO = re.compile("应|需|须|拟|计划|预计|力争|争取")
+# Just before a progress cue, a word that makes it no progress: "只完成了12所", "仅建成4个" (what
+# only was done is a shortfall; 不仅…还… adds, it does not restrict), and "应完成8部", "计划建成
+# 3个" (what is to be done is a target, not work done).
+NOT_DONE = re.compile("只|(?<!不)仅|才|应|需|须|拟|计划|预计|力争|争取")
 # "已整改完成11个，还有3个没有整改到位": what remains after the results is a shortcoming of
 # its own, so a campaign's results cover the line only up to it; so does what the results
 # were made of ("查处6起，其中3起是巡察发现的，日常监督没有发现").
@@ -104,9 +105,7 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
             done and target and not done.group(2) and float(done.group(1)) < float(target.group(1))):
         add(FactKind.PROBLEM, sf.weight, sf.why)
     matches = [(k, w, y, m.span(), c) for k, w, y, p, c in _cues() for m in p.finditer(fact)
-               # "只完成了12所", "仅建成4个": what only was done is a shortfall, not work done
-               if k != FactKind.PROGRESS or not (ONLY.search(fact[max(0, m.start() - 2):m.start()])
-                                                 or TO_DO.search(fact[max(0, m.start() - 2):m.start()]))]
+               if k != FactKind.PROGRESS or not NOT_DONE.search(fact[max(0, m.start() - 2):m.start()])]
     covered += [span if c == "span" else (0, _remainder(fact, span[1])) for k, _, _, span, c in matches
                 if k == FactKind.PROGRESS and c]
     covered += [t.span() for t in TITLE.finditer(fact)]

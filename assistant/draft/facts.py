@@ -42,6 +42,11 @@ UNSURE_KIND = 0.7
 CONTESTED = 1.0
 
 
+def kind_unsure(f: Fact) -> bool:
+    """Shown for the user to check (below UNSURE_KIND, and not a kind the user chose)."""
+    return f.kind_score < UNSURE_KIND and not f.user_set
+
+
 def split_facts(text: str) -> list[str]:
     """One fact a line (or a ；-separated clause); numbering and bullets removed. Lines are
     never joined: facts of about the same length look like a hard-wrapped paragraph, and

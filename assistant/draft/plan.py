@@ -10,9 +10,9 @@ import numpy as np
 from assistant.core import content
 from assistant.core.types import Fact, FactKind, Request, Structure
 from assistant.draft.facts import (
-    UNSURE_KIND,
     FactReader,
     dimension_weights,
+    kind_unsure,
     read_facts,
     split_facts,
 )
@@ -67,16 +67,12 @@ class Plan:
     @property
     def preamble_facts(self) -> list[Fact]:
         """Progress for the preamble's account of the year: only what is surely progress."""
-        return [f for f in self.facts if f.destination == "preamble" and not unsure(f)]
+        return [f for f in self.facts if f.destination == "preamble" and not kind_unsure(f)]
 
     @property
     def unsure_progress(self) -> list[Fact]:
         """Read as progress, but not surely: the preamble asks the user instead of claiming it."""
-        return [f for f in self.facts if f.destination == "preamble" and unsure(f)]
-
-
-def unsure(f: Fact) -> bool:
-    return f.kind_score < UNSURE_KIND and not f.user_set
+        return [f for f in self.facts if f.destination == "preamble" and kind_unsure(f)]
 
 
 def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_registry=None,
