@@ -111,6 +111,33 @@ def test_the_list_without_lead_ins_or_tails(notice, role, expected):
     assert read_notice(notice, role).dimensions == expected
 
 
+SIX_NAMES = ["政治纪律", "组织纪律", "廉洁纪律", "群众纪律", "工作纪律", "生活纪律"]
+# The 2022 items, each with its explanation; the first two run past 40 characters.
+ITEMS_2022 = ["带头深刻领悟“两个确立”的决定性意义，增强“四个意识”、坚定“四个自信”、做到“两个维护”",
+              "带头学习贯彻习近平新时代中国特色社会主义思想，坚持用党的创新理论武装头脑、指导实践、推动工作",
+              "带头贯彻落实党中央决策部署，做到令行禁止、落实见效"]
+
+
+@pytest.mark.parametrize("notice,expected", [
+    # a list run on with 、 and closed by the clause, with no "等…方面" or count after it
+    ("党员要认真学习条例，重点对照政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律、生活纪律，逐条查找差距不足。",
+     SIX_NAMES),
+    # long items keep their explanation, as each of the others does
+    ("班子成员要重点围绕以下3个方面进行对照检查：" + "；".join(ITEMS_2022) + "等方面存在的差距和不足。", ITEMS_2022),
+])
+def test_lists_as_notices_also_write_them(notice, expected):
+    assert read_notice(notice, "个人").dimensions == expected
+
+
+@pytest.mark.parametrize("notice", [
+    "会前要认真对照党章、准则、条例、总书记重要讲话精神，广泛征求意见。",  # documents to read, not 方面
+    "对照要求，认真准备、广泛征求意见、深入谈心谈话、撰写对照检查材料。",  # steps, and longer than names
+    "重点对照政治纪律、组织纪律、廉洁纪律，查找差距。",  # three short names could be anything
+])
+def test_a_run_of_documents_or_steps_is_no_list(notice):
+    assert read_notice(notice, "个人") is None
+
+
 def test_a_notice_without_a_list_gives_none():
     assert read_notice("本次民主生活会的主题是深入学习贯彻习近平新时代中国特色社会主义思想，请认真准备。") is None
     assert read_notice("") is None

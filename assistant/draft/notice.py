@@ -35,7 +35,12 @@ _TAIL = re.compile(r"等?(?:[一二三四五六七八九十\d几]+个)?方面|�
 # "对照以下三个方面：（一）…；（二）…" / "聚焦以下几个方面深入查摆问题：1.…": the items follow the colon.
 _INTRODUCED = re.compile(r"(?:方面|以下|如下)[^：:，。]{0,12}[：:]")
 _SENTENCE = re.compile(r"[^。！!\n]+")
-MAX_ITEM = 40
+# An item's name may keep its explanation: the 2022 items run to 46 characters
+# ("带头学习贯彻习近平新时代中国特色社会主义思想，坚持用党的创新理论武装头脑、指导实践、推动工作").
+MAX_ITEM = 50
+# An enumeration with no tail ("重点对照政治纪律、组织纪律、…、生活纪律，逐条查找"): at least this
+# many short names run on with 、 after a lead-in. Fewer, or longer, are documents or demands.
+INLINE_MIN, INLINE_MAX_NAME = 4, 10
 
 
 # Whom a list addresses: the last of these before it. 支部委员会 and 领导班子 write as one
@@ -143,6 +148,18 @@ def _after_colon(sentence: str) -> list[str]:
     return items if len(items) >= 2 else []
 
 
+def _inline(sentence: str) -> list[str]:
+    """A run of short names after a lead-in, closed by the clause's end and by no tail:
+    "重点对照政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律、生活纪律，逐条查找差距不足"."""
+    for lead in reversed(list(_LEAD.finditer(sentence))):
+        clause = re.split(r"[，,：:；;]", sentence[lead.end():])[0]
+        names = [n.strip() for n in clause.split("、")]
+        if (len(names) >= INLINE_MIN and all(1 < len(n) <= INLINE_MAX_NAME for n in names)
+                and not any(re.search(r"[《》]|党章|准则|条例|规定|办法|讲话|精神", n) for n in names)):
+            return [_clean(n) for n in names]
+    return []
+
+
 def _from_sentence(sentence: str) -> list[str]:
     daitou, introduced = _daitou(sentence)
     if daitou and introduced:
@@ -152,7 +169,7 @@ def _from_sentence(sentence: str) -> list[str]:
         return introduced_list
     # "要带头学习，带头查摆问题，重点对照…等六个方面": 带头 in passing is no list when the
     # sentence enumerates its 方面 as well
-    other = _fangmian(sentence)
+    other = _fangmian(sentence) or _inline(sentence)
     return other if len(other) > len(daitou) else daitou
 
 
