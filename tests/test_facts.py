@@ -73,6 +73,23 @@ def test_caught_favoured_or_gambling_is_a_problem_and_a_rules_name_is_not(reader
     assert kinds(reader, ["支部8次集中学习全部参加，还抄写了纪律处分条例重点条款"]) == [FactKind.PROGRESS]
 
 
+def test_a_favour_kept_or_a_workday_drink_is_a_problem_however_the_line_begins(reader):
+    """A gift not given back, a dinner a company laid on, drinking on a working day: each is
+    a confession, though the line opens like an itinerary or a holiday greeting."""
+    problems = ["端午节前收到施工单位送的粽子礼盒1箱，没有及时退还",
+                "去年10月到外省学习考察，晚上参加了当地供应商安排的宴请",
+                "上个月在市里开会期间，工作日中午和老同事吃饭喝了酒",
+                "1名出纳利用报销便利多次替亲戚垫付费用，被县纪委监委约谈"]
+    assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
+    # the same words, the bad thing not done
+    assert kinds(reader, ["工作日午餐从未饮酒", "春节收到的2张购物卡已全部登记上交"]) == [FactKind.PROGRESS] * 2
+
+
+def test_a_dated_joining_is_background_and_members_recruited_are_work_done(reader):
+    assert kinds(reader, ["本人2009年入党，现在承包鱼塘30亩"]) == [FactKind.CONTEXT]
+    assert kinds(reader, ["今年发展党员3名，培养入党积极分子5名"]) == [FactKind.PROGRESS]
+
+
 def test_problems_and_context_are_told_apart(reader):
     problems = ["全年到村里调研只有5次", "有2次中心组学习因开会缺席", "食堂午餐排队要20分钟以上",
                 "分管的科室有1名干部上班时间经常离岗", "集体经济年收入下降到4万元"]
@@ -102,6 +119,34 @@ def test_the_same_fact_lands_where_each_years_list_puts_it(reader, embeddings, y
     dims = choose_structure(req).dimensions
     fact = read_facts(req, dims, shared(embeddings), reader)[0]
     assert fact.kind == FactKind.PROBLEM and fact.dimension == expected
+
+
+@pytest.mark.parametrize("line,meeting,year,role,dimension", [
+    # putting in a word for a relative is 纪律, not 群众 or 担当
+    ("表弟的饭店被查封后托我说情，我给执法大队长打了电话让他们放一放", "民主生活会", 2016, Role.GEREN, "纪律规矩"),
+    # one's own travel not reported is 组织纪律, not 重大事项请示报告 (2024: 严守纪律)
+    ("国庆期间因私外出去了外省，没有按规定向单位报备", "民主生活会", 2024, Role.GEREN, "带头增强党性、严守纪律、砥砺作风"),
+    # a member's signed-in-and-gone at the branch's meeting: 执行纪律 of the 四个合格
+    ("支部主题党日我签到后就回办公室赶材料了，有2次", "组织生活会", 2017, Role.ZHIBU, "执行纪律合格"),
+])
+def test_what_a_fact_evidences_decides_its_place_in_any_list(reader, embeddings, line, meeting, year, role, dimension):
+    dims = {2017: ["政治合格", "执行纪律合格", "品德合格", "发挥作用合格"]}.get(year)
+    req = Request(role=role, year=year, meeting=meeting, facts=[line], dimensions=dims or [])
+    dims = choose_structure(req).dimensions
+    assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dimension
+
+
+def test_a_users_own_list_weighs_its_items_as_the_registry_does(reader, embeddings):
+    """A list the registry does not know (a notice's) still sends 廉政风险 and the rectifying
+    of what supervision found to 从严治党, and the history of the Party to 党史 study."""
+    dims = ["带头学习贯彻党的创新理论", "带头贯彻中央八项规定精神，持续改进作风", "带头落实全面从严治党责任"]
+    req = Request(role=Role.GEREN, year=2026, dimensions=dims,
+                  facts=["对局属单位工程招标环节的廉政风险点排查不全，有2个环节没有制定防控措施"])
+    assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == "带头落实全面从严治党责任"
+    dims = ["坚定理想信念", "增强历史自觉", "弘扬优良传统", "加强党性锻炼"]
+    req = Request(role=Role.GEREN, year=2021, dimensions=dims,
+                  facts=["党史学习教育规定的书目只读完1本，其余的只看了导读"])
+    assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == "增强历史自觉"
 
 
 @pytest.mark.parametrize("line,dimension", [
