@@ -85,6 +85,16 @@ def test_a_favour_kept_or_a_workday_drink_is_a_problem_however_the_line_begins(r
     assert kinds(reader, ["工作日午餐从未饮酒", "春节收到的2张购物卡已全部登记上交"]) == [FactKind.PROGRESS] * 2
 
 
+def test_a_burden_cut_a_service_set_up_or_a_rule_written_is_progress(reader):
+    """The line names the burden or the rule's subject (报表, 台账, 议事规则), and says it is done."""
+    progress = ["机关发给基层的文件从每年600多份减到了200份", "街道设了一站式窗口，居民办证明跑一次就够了",
+                "修订了局党组工作规则，明确了15项必须上会研究的事项"]
+    assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
+    # less than the target: the 完成 is a shortfall, not work done; a thing not 入选 is no honour
+    problems = ["年度造林任务1.2万亩，实际完成9800亩", "今年申报市级文明单位没有入选"]
+    assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
+
+
 def test_a_dated_joining_is_background_and_members_recruited_are_work_done(reader):
     assert kinds(reader, ["本人2009年入党，现在承包鱼塘30亩"]) == [FactKind.CONTEXT]
     assert kinds(reader, ["今年发展党员3名，培养入党积极分子5名"]) == [FactKind.PROGRESS]

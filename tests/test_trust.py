@@ -119,6 +119,18 @@ def test_a_unit_keeps_to_its_own_work_its_own_organisation_and_its_own_name(draf
     assert "我局" in bureau and not re.search("班子局|班子单位|班子代表", bureau)
 
 
+def test_a_street_office_gets_no_village_work_unless_its_facts_name_it(drafter):
+    """A 街道 is a town's level on a city's ground: a shortfall in investment does not become
+    "村集体经济" there; a 街道 whose own facts speak of its villages may be told about them."""
+    kw = dict(role=Role.BANZI, unit="某区东湖街道党工委", post="", year=2025, meeting="民主生活会")
+    street = drafter.draft(req(**kw, facts=["今年引进的4个商业项目只开业了1个", "辖区老旧小区改造完成率只有40%"]))
+    text = to_text(street)
+    assert "党工委" in street.title
+    assert not re.search("村集体|村两委|驻村|耕地|秸秆", text)
+    edge = to_text(drafter.draft(req(**kw, facts=["辖区3个村的村集体经济收入都不到10万元"])))
+    assert "村集体经济收入都不到10万元" in edge
+
+
 def test_the_writers_voice_and_powers(drafter):
     clerk = drafter.draft(req())  # a 科级 office head: 本科室, no 选拔任用, he is the 责任人
     text = to_text(clerk)

@@ -26,9 +26,9 @@ def _special():
 
 
 # Just before a progress cue, a word that makes it no progress: "只完成了12所", "仅建成4个" (what
-# only was done is a shortfall; 不仅…还… adds, it does not restrict), and "应完成8部", "计划建成
-# 3个" (what is to be done is a target, not work done).
-NOT_DONE = re.compile("只|(?<!不)仅|才|应|需|须|拟|计划|预计|力争|争取")
+# only was done is a shortfall; 不仅…还… adds, it does not restrict), "应完成8部", "计划建成
+# 3个" (what is to be done is a target, not work done), and "没有入选", "未能建成" (not done).
+NOT_DONE = re.compile("只|(?<!不)仅|才|应|需|须|拟|计划|预计|力争|争取|没有|未能|没能|^未|[^从]未")
 # "已整改完成11个，还有3个没有整改到位": what remains after the results is a shortcoming of
 # its own, so a campaign's results cover the line only up to it; so does what the results
 # were made of ("查处6起，其中3起是巡察发现的，日常监督没有发现").
@@ -56,6 +56,14 @@ def _clause_start(fact: str, at: int) -> int:
 # A problem word in the name of a rule or a book ("纪律处分条例", 《…》) is not a problem. Only
 # the names that hold one: a looser pattern ("…规定") swallowed "没有在规定时间内完成".
 TITLE = re.compile(r"《[^》]*》|(?:纪律)?处分条例|问责条例")
+
+
+_MAGNITUDE = {"千": 1e3, "万": 1e4, "亿": 1e8}
+
+
+def _amount(fact: str, m: re.Match) -> float:
+    """The number a match read, with the magnitude written after it ("1.2万亩" is 12000)."""
+    return float(m.group(1)) * _MAGNITUDE.get(fact[m.end(1):m.end(1) + 1], 1.0)
 
 
 def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
@@ -101,11 +109,14 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
     done = re.compile(sf.done).search(fact, target.end() if target else 0)
     # a share of a task (完成年度任务的68%), or less than the target given in the same line
     share = re.search(r"完成[^，。；]{0,10}的\s*([0-9.]+)\s*[%％]", fact)
+    short = None  # what was reached, read as short of the target: no work done to count
     if (share and float(share.group(1)) < 100) or (
-            done and target and not done.group(2) and float(done.group(1)) < float(target.group(1))):
+            done and target and not done.group(2) and _amount(fact, done) < _amount(fact, target)):
         add(FactKind.PROBLEM, sf.weight, sf.why)
+        short = share.span() if share and float(share.group(1)) < 100 else done.span()
     matches = [(k, w, y, m.span(), c) for k, w, y, p, c in _cues() for m in p.finditer(fact)
-               if k != FactKind.PROGRESS or not NOT_DONE.search(fact[max(0, m.start() - 2):m.start()])]
+               if k != FactKind.PROGRESS or not (NOT_DONE.search(fact[max(0, m.start() - 2):m.start()])
+                                                 or (short and m.start() < short[1] and short[0] < m.end()))]
     covered += [span if c == "span" else (0, _remainder(fact, span[1])) for k, _, _, span, c in matches
                 if k == FactKind.PROGRESS and c]
     covered += [t.span() for t in TITLE.finditer(fact)]
