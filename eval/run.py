@@ -93,9 +93,9 @@ FOLDERS = {"scenarios": "开发集（eval/scenarios）", "heldout": "留出集�
            # 97.0%, 成效写成问题 6, 外单位内容 1, 照搬语料 1 (its 方面 lists were checked
            # while it was written; two notice readings were mended then). Second run, after
            # heldout4 was studied and before any of heldout5's own failures were looked at:
-           # placement 80.5%, kind 97.0%. Then its misread kinds, its leak and its copied run
-           # were studied; its misplaced facts have not been looked at.
-           "heldout5": "第五留出集（eval/heldout5，2026-12-02 晚些时候写成；类型和计数方面的失误已查看，归类失误未看）"}
+           # placement 80.5%, kind 97.0%. Then all of its failures were studied.
+           "heldout5": "第五留出集（eval/heldout5，2026-12-02 晚些时候写成；首次运行后用来查找读错的原因）",
+           "heldout6": "盲测集（eval/heldout6，2026-12-02 最后写成，从未用来调整起草）"}
 
 
 def report(results, seconds: float, out=sys.stdout, targets: dict | None = None, title: str = "") -> bool:

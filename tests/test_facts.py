@@ -138,6 +138,16 @@ def test_the_same_fact_lands_where_each_years_list_puts_it(reader, embeddings, y
     ("国庆期间因私外出去了外省，没有按规定向单位报备", "民主生活会", 2024, Role.GEREN, "带头增强党性、严守纪律、砥砺作风"),
     # a member's signed-in-and-gone at the branch's meeting: 执行纪律 of the 四个合格
     ("支部主题党日我签到后就回办公室赶材料了，有2次", "组织生活会", 2017, Role.ZHIBU, "执行纪律合格"),
+    # someone overseen caught drunk at the wheel: the oversight, not one's own 生活
+    ("局里1名驾驶员周末酒驾被交警查获，平时对他的教育提醒不够", "民主生活会", 2025, Role.BANZI,
+     "带头坚决扛起管党治党责任"),
+    ("对工程招标、资金拨付等廉政风险点排查不全", "民主生活会", 2024, Role.BANZI, "带头履行全面从严治党政治责任"),
+    # the 班子's own criticism at its 组织生活会
+    ("班子成员在支部组织生活会上相互批评辣味不足，多是提希望", "民主生活会", 2016, Role.BANZI, "组织生活"),
+    ("在窗口服务时很少亮明党员身份，党徽也常常忘了戴", "组织生活会", 2024, Role.GEREN, "党员意识"),
+    # a deadline a superior set, missed: carrying out what is decided above
+    ("市委要求9月底前完成的网格员队伍整合，我们拖到12月才完成", "民主生活会", 2024, Role.BANZI,
+     "带头严守政治纪律和政治规矩、维护党的团结统一"),
 ])
 def test_what_a_fact_evidences_decides_its_place_in_any_list(reader, embeddings, line, meeting, year, role, dimension):
     dims = {2017: ["政治合格", "执行纪律合格", "品德合格", "发挥作用合格"]}.get(year)

@@ -143,6 +143,23 @@ def test_rectification_and_carry_forward(form, tmp_path, drafter):
     assert "更换了全部充电桩" not in problems
 
 
+@pytest.mark.parametrize("pasted", [
+    "2022年度查摆的问题：一是理论学习缺乏系统性，中心组学习多次缺席；二是干部职工反映院内充电桩多处损坏，"
+    "维修更换不及时；三是公务用车管理登记不规范。",
+    "去年查摆的问题\n1.理论学习缺乏系统性，中心组学习多次缺席\n2.干部职工反映院内充电桩多处损坏，维修更换不及时\n"
+    "3.公务用车管理登记不规范",
+])
+def test_last_years_problems_pasted_as_a_bare_list_are_reported_on(pasted, drafter):
+    """Writers paste last year's list, not the whole material: each item is still an old
+    problem, the one this year's fact fixed is reported rectified with it."""
+    d = drafter.draft(this_year(), ctx=Context(last_year=parse_material(pasted)))
+    assert len(d.rectification) == 3
+    by_problem = {p.answers[0]: p.text for p in d.rectification}
+    charging = next(t for a, t in by_problem.items() if "充电桩" in a)
+    assert "更换了全部充电桩" in charging and "仍需持续用力" not in charging
+    assert "更换了全部充电桩" not in section_text(d, "problems")
+
+
 def test_no_sentence_of_the_new_draft_is_a_near_copy_of_last_years(tmp_path, drafter):
     """Near-copy: the thresholds in assistant/revise.py (and the README)."""
     as_gbk(tmp_path / "去年.txt")

@@ -79,7 +79,30 @@ def old_problems(material: Material) -> list[OldProblem]:
         for item in dim.items:
             judgement = item.judgement.rstrip("。；;，,") or item.body[:40]
             out.append(OldProblem(dimension=dim.name, judgement=judgement, text=item.body))
+    if not out:  # not a material but its list, as writers paste it
+        out = [OldProblem(dimension="", judgement=re.split(r"[，,]", p)[0], text=p)
+               for p in listed_problems(material.text())]
     return out
+
+
+# "查摆的问题：一是学习不够系统；二是…", run on in one paragraph.
+_RUN_ON = re.compile(r"[一二三四五六七八九十]+是")
+
+
+def listed_problems(text: str) -> list[str]:
+    """Last year's problems given as a bare list: numbered lines (一、 / 1. / （一）), or a
+    一是…二是… run; each item to its first ；/。. [] when the text is no such list."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    numbered = [ln for ln in lines if grammar.marker(ln, grammar.HEADING_STYLES)]
+    if len(numbered) >= 2:
+        parts = [grammar.strip_marker(ln, grammar.HEADING_STYLES) for ln in numbered]
+    else:
+        runs = list(_RUN_ON.finditer(text))
+        if len(runs) < 2:
+            return []
+        parts = [text[a.end():b.start() if b else len(text)] for a, b in zip(runs, [*runs[1:], None])]
+    parts = [re.split(r"[；;。\n]", p.strip())[0].strip(" ，,：:") for p in parts]
+    return [p for p in parts if len(p) > 3]
 
 
 def _says(fact: str, words: list[str]) -> bool:
