@@ -63,6 +63,9 @@ def test_comparisons_and_rankings_are_read_by_what_they_measure(reader):
                 "开展机构改革，压减内设科室3个", "全镇4个软弱涣散村党组织已全部销号"]
     assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
     assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
+    # what enforcement counts is its work: more cases dealt with is more done
+    enforced = ["今年查处无证经营案件41起，比上年多15起", "全年食品安全立案处罚56起，是上年的1.8倍"]
+    assert kinds(reader, enforced) == [FactKind.PROGRESS] * len(enforced)
 
 
 def test_caught_favoured_or_gambling_is_a_problem_and_a_rules_name_is_not(reader):

@@ -47,6 +47,9 @@ SUBJECT = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 DELIBERATE = re.compile("压减|精简|撤并")  # not 压缩: "学习压缩成半小时" is a shortfall
+# What enforcement did ("查处非法采砂案件23起，比上年多9起"): its count is work, so more is more
+# work done and fewer is less, whatever bad thing it counts.
+ENFORCED = re.compile("查处|查办|立案处罚|立案查处|处罚|破获|侦破|追回|收缴|办结|清理|整治")
 
 
 def _clause_start(fact: str, at: int) -> int:
@@ -98,7 +101,8 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
             if re.match("[成为到至]", fact[m.end():m.end() + 1]) or m.group()[-1] in "到至":
                 clause = fact[start:m.start()]  # "压缩成半小时传达文件": after 成 is the new state
             # a deliberate cut (压减, 精简) is work done, whatever was cut
-            good = lowering == bool(bad.search(clause)) or bool(lowering and DELIBERATE.match(m.group()))
+            counts_bad = bool(bad.search(clause)) and not ENFORCED.search(clause)
+            good = lowering == counts_bad or bool(lowering and DELIBERATE.match(m.group()))
             kind = FactKind.PROGRESS if good else FactKind.PROBLEM
             # a bad thing that fell is what was fixed: its words (投诉量降到…) are no problem
             span = (start, min(ends, default=len(fact))) if good else None
