@@ -213,6 +213,23 @@ def test_workspace_upload_is_the_users_own(tmp_path, corpus_settings, corpus_ind
     assert not other.draft.rectification
 
 
+def test_a_pasted_list_uploads_as_last_year_and_other_text_is_refused_in_chinese(tmp_path, corpus_settings, drafter):
+    from assistant.core.errors import InputError
+
+    ws = Workspace(corpus_settings, drafter, DraftStore(tmp_path / "drafts"))
+    mine = ws.new_record("owner_cccccccccccc", this_year())
+    listed = "去年查摆的问题：一是理论学习缺乏系统性；二是干部职工反映院内充电桩多处损坏，维修更换不及时。"
+    mine, summary = ws.upload_last_year(mine, "问题清单.txt", listed.encode("gbk"))
+    assert "查摆的问题（2 条）" in summary and "充电桩多处损坏" in summary and "〔〕" not in summary
+    for _ in ws.draft(mine, this_year()):
+        pass
+    assert len(mine.draft.rectification) == 2
+    with pytest.raises(InputError) as e:
+        ws.upload_last_year(mine, "随笔.txt", "今天开了个会，大家谈了谈想法。".encode())
+    assert "问题清单" in e.value.user_message
+    assert mine.last_year.startswith("去年查摆的问题")  # what was uploaded before is kept
+
+
 @pytest.mark.slow  # a subprocess
 def test_revise_cli(tmp_path, cli_env):
     path = tmp_path / "去年.txt"

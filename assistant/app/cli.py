@@ -243,8 +243,10 @@ def revise(
         last = read_material(last_year_file, settings)
     except InputError as e:
         fail(e.user_message)
-    if not last.sections:
-        fail(f"{last_year_file.name}：没有识别出章节结构，请确认这是一份对照检查材料。")
+    from assistant.draft.last_year import old_problems
+
+    if not last.sections and not old_problems(last):
+        fail(f"{last_year_file.name}：没有识别出章节结构或问题清单，请确认这是一份对照检查材料或去年查摆的问题清单。")
     role = role or (last.role.value if last.role else "个人")
     req = _request(role, unit, post, year or ((last.year or 2024) + 1), meeting, "", facts_file, None, notice_file)
     drafter, _ = service.drafter(settings)

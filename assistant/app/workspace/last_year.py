@@ -34,17 +34,22 @@ class LastYearMixin:
         from assistant.ingest.parse import parse_material
 
         loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024, progress=progress)
+        from assistant.draft.last_year import old_problems
+
         material = parse_material(loaded.text, source=name)
-        if not material.sections:
-            raise InputError("没有识别出“存在的问题”等章节，请确认这是一份对照检查材料（需要有“一、”“（一）”等标题）", name)
+        # a material, or at least last year's list of problems (一是…二是…, numbered lines)
+        if not material.sections and not old_problems(material):
+            raise InputError("没有识别出“存在的问题”等章节，也没有识别出“一是……二是……”或逐行编号的问题清单，"
+                             "请确认这是一份对照检查材料或去年查摆的问题清单", name)
         record.last_year = loaded.text
         record.last_year_name = name
         record.last_year_role = material.role.value if material.role else record.request.role.value
         record.last_year_year = material.year
         record.last_year_notes = list(loaded.notes)
         tag = self.store_id(record.owner)
-        indexed = material.model_copy(update={"source": f"{tag}:{name}"})
-        self.offline.index.ingest(indexed, owner=tag)
+        if material.sections:  # a bare list has no structure or voice to draw on
+            indexed = material.model_copy(update={"source": f"{tag}:{name}"})
+            self.offline.index.ingest(indexed, owner=tag)
         self._commit(record, fields=("last_year", "last_year_name", "last_year_role", "last_year_year",
                                      "last_year_notes"))
         return record, self.last_year_summary(record)
@@ -100,7 +105,8 @@ class LastYearMixin:
             f"- 方面（{len(dims)} 个）：{md_text('、'.join(dims)) or '未识别'}",
             f"- 查摆的问题（{len(problems)} 条）：",
         ]
-        lines += [f"  {n}. 〔{md_text(p.dimension)}〕{md_text(p.judgement)}" for n, p in enumerate(problems, 1)]
+        lines += [f"  {n}. " + (f"〔{md_text(p.dimension)}〕" if p.dimension else "") + md_text(p.judgement)
+                  for n, p in enumerate(problems, 1)]
         lines += [f"- 提示：{md_text(w)}" for w in [*record.last_year_notes, *m.warnings]]
         return "\n".join(lines)
 
