@@ -103,6 +103,12 @@ def test_a_dated_joining_is_background_and_members_recruited_are_work_done(reade
     assert kinds(reader, ["今年发展党员3名，培养入党积极分子5名"]) == [FactKind.PROGRESS]
 
 
+def test_a_place_name_does_not_turn_a_problem_into_progress(reader):
+    """The unit's place name is noise to the reading: a long wait is a problem in every 区."""
+    lines = [f"{p}区政务大厅窗口排队时间长" for p in ("门头", "黄浦", "南山", "越秀", "锦江", "雁塔")]
+    assert kinds(reader, lines) == [FactKind.PROBLEM] * len(lines)
+
+
 def test_problems_and_context_are_told_apart(reader):
     problems = ["全年到村里调研只有5次", "有2次中心组学习因开会缺席", "食堂午餐排队要20分钟以上",
                 "分管的科室有1名干部上班时间经常离岗", "集体经济年收入下降到4万元"]
