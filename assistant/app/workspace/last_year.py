@@ -30,12 +30,11 @@ class LastYearMixin:
         """Read last year's material, show what was understood, and add it to this user's
         own corpus (theirs only) so their voice and unit are drawn on first. `progress(done,
         total)` hears of each page of a scan."""
+        from assistant.draft.last_year import old_problems
         from assistant.ingest.load import load_bytes
         from assistant.ingest.parse import parse_material
 
         loaded = load_bytes(name, data, max_bytes=self.settings.max_upload_mb * 1024 * 1024, progress=progress)
-        from assistant.draft.last_year import old_problems
-
         material = parse_material(loaded.text, source=name)
         # a material, or at least last year's list of problems (一是…二是…, numbered lines)
         if not material.sections and not old_problems(material):
