@@ -641,7 +641,7 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str, held: dict) -> s
     L.append("Materials are made by recombining the five seed files' items (bench/materials.py): each has a "
              "title, a preamble and 一、/（一） headings, and parses back to its dimensions and item count. "
              "Ingest = load + parse + embed + Chroma write, via `ingest_paths` into a fresh local store, "
-             "batch size 32. Raw encode = the same texts (items and the per-material summary) in one "
+             "64 materials a batch (DUIZHAO_INGEST_BATCH). Raw encode = the same texts (items and the per-material summary) in one "
              "encode call of the same encoder (best of two, after the ingest; the 1,000 row on its first 100 materials' texts). Peak memory = "
              "`resource.getrusage(RUSAGE_SELF).ru_maxrss` (the process's RSS high-water mark) of a process that loads "
              "the model and ingests only that size, read before the raw-encode runs.\n")
@@ -776,10 +776,10 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str, held: dict) -> s
     L.append(
         "- **Ingest** is bound by the model: e5-small on onnxruntime (exported once from the sentence-transformers folder; vectors at cosine 0.9999 with it) on 2 CPU cores. The "
         "encode share column says how much of ingest is the model. `ingest_paths` hands `Index.ingest_many` "
-        "32 materials at a time (DUIZHAO_INGEST_BATCH): their texts and summaries go to the model in one call, "
+        "64 materials at a time (DUIZHAO_INGEST_BATCH): their texts and summaries go to the model in one call, "
         "which sorts them by length as the raw encode does, and Chroma gets one items upsert and one ledger "
         "upsert per batch (each material's ledger record after every item of the batch), so Chroma's fixed "
-        "cost per call, which grows with the collection, is paid once per 32 materials. What is left between "
+        "cost per call, which grows with the collection, is paid once per 64 materials. What is left between "
         "ingest and raw encode is parsing (pure Python, a few ms per material), the look-up of old items (one "
         "`get` per batch) and the upserts. The per-material columns divide each batch's time among its "
         "materials as they are yielded, so they come in bursts of 32.\n"
