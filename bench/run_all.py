@@ -627,6 +627,9 @@ def machine() -> str:
 
 
 def report(ing, ret, dr, lc, threads, total_s: float, ocr: str, held: dict) -> str:
+    from assistant.core.settings import Settings
+
+    batch = Settings().ingest_batch  # what the ingest runs used (DUIZHAO_INGEST_BATCH or its default)
     L = []
     L.append("# Benchmarks (`make bench`)\n")
     L.append(f"Written by `bench/run_all.py` on {time.strftime('%Y-%m-%d %H:%M')}; the whole run took "
@@ -641,7 +644,7 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str, held: dict) -> s
     L.append("Materials are made by recombining the five seed files' items (bench/materials.py): each has a "
              "title, a preamble and 一、/（一） headings, and parses back to its dimensions and item count. "
              "Ingest = load + parse + embed + Chroma write, via `ingest_paths` into a fresh local store, "
-             "64 materials a batch (DUIZHAO_INGEST_BATCH). Raw encode = the same texts (items and the per-material summary) in one "
+             f"{batch} materials a batch (DUIZHAO_INGEST_BATCH). Raw encode = the same texts (items and the per-material summary) in one "
              "encode call of the same encoder (best of two, after the ingest; the 1,000 row on its first 100 materials' texts). Peak memory = "
              "`resource.getrusage(RUSAGE_SELF).ru_maxrss` (the process's RSS high-water mark) of a process that loads "
              "the model and ingests only that size, read before the raw-encode runs.\n")
@@ -776,13 +779,13 @@ def report(ing, ret, dr, lc, threads, total_s: float, ocr: str, held: dict) -> s
     L.append(
         "- **Ingest** is bound by the model: e5-small on onnxruntime (exported once from the sentence-transformers folder; vectors at cosine 0.9999 with it) on 2 CPU cores. The "
         "encode share column says how much of ingest is the model. `ingest_paths` hands `Index.ingest_many` "
-        "64 materials at a time (DUIZHAO_INGEST_BATCH): their texts and summaries go to the model in one call, "
+        f"{batch} materials at a time (DUIZHAO_INGEST_BATCH): their texts and summaries go to the model in one call, "
         "which sorts them by length as the raw encode does, and Chroma gets one items upsert and one ledger "
         "upsert per batch (each material's ledger record after every item of the batch), so Chroma's fixed "
-        "cost per call, which grows with the collection, is paid once per 64 materials. What is left between "
+        f"cost per call, which grows with the collection, is paid once per {batch} materials. What is left between "
         "ingest and raw encode is parsing (pure Python, a few ms per material), the look-up of old items (one "
         "`get` per batch) and the upserts. The per-material columns divide each batch's time among its "
-        "materials as they are yielded, so they come in bursts of 32.\n"
+        f"materials as they are yielded, so they come in bursts of {batch}.\n"
         "- **Peak memory** is the model (onnxruntime holds the graph and its weights, about 0.8 GiB with the word-embedding table in float16: the 'after model load' column) plus the encoder's activations (a batch is capped at 4,096 padded tokens) and the materials held while "
         "ingesting; Chroma's own memory grows with the store (HNSW in memory).\n"
         "- **Retrieval** is bound by encoding the query (the model: ~20-40 ms on an idle machine) until the store is large; Chroma's "

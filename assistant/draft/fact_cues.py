@@ -28,7 +28,7 @@ def _special():
 # Just before a progress cue, a word that makes it no progress: "只完成了12所", "仅建成4个" (what
 # only was done is a shortfall; 不仅…还… adds, it does not restrict), "应完成8部", "计划建成
 # 3个" (what is to be done is a target, not work done), and "没有入选", "未能建成" (not done).
-NOT_DONE = re.compile("只|(?<!不)仅|才|应|需|须|拟|计划|预计|力争|争取|没有|未能|没能|^未|[^从]未")
+NOT_DONE = re.compile("只|(?<!不)仅|才|应|需|须|拟|计划|预计|力争|争取|没有|未能|没能|(?<!从)未")
 # "已整改完成11个，还有3个没有整改到位": what remains after the results is a shortcoming of
 # its own, so a campaign's results cover the line only up to it; so does what the results
 # were made of ("查处6起，其中3起是巡察发现的，日常监督没有发现").

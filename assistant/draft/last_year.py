@@ -85,8 +85,9 @@ def old_problems(material: Material) -> list[OldProblem]:
     return out
 
 
-# "查摆的问题：一是学习不够系统；二是…", run on in one paragraph.
-_RUN_ON = re.compile(r"[一二三四五六七八九十]+是")
+# "查摆的问题：一是学习不够系统；二是…", run on in one paragraph. The marker of grammar.INLINE_ITEM,
+# without its sentence end before: a pasted list opens its first item after a colon.
+_RUN_ON = re.compile(rf"{grammar.CN_NUM}是")
 
 
 def listed_problems(text: str) -> list[str]:
