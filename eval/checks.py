@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN = 20  # a run of this many characters shared with another unit's material is copied
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _CLAUSE_START = r"(?:^|(?<=[，。；：！？\n]))"
-_DEFICIT = re.compile(r"不|没|未|无|少|缺|差|低|慢|只有|仅有|不到|不足|偏|滞后|坏|长|难|拖|漏|错|弱|松|软|乱|[只仅][\u4e00-\u9fff]{0,4}[0-9０-９一二两三四五六七八九十半]")
+_DEFICIT = re.compile(r"不|没|未|无|少|缺|差|低|慢|只有|仅有|不到|不足|偏|滞后|坏|长|难|拖|漏|错|弱|松|软|乱|[只仅][\u4e00-\u9fff]{0,4}[0-9０-９一二两三四五六七八九十半]|一部分")
+# "都参加了，但自己没再读原文": what was done is conceded, and the lack follows it
+_BUT = re.compile(r"^(?:但|但是|却|可是|然而|不过)")
 
 
 def squash(s: str) -> str:
@@ -262,9 +264,10 @@ def check(s: Scenario, d: Draft) -> Result:
                     # shortfall, so the case does bear the judgement out
                     if any(any(k in c for k in keys) and _DEFICIT.search(c) for c in clauses):
                         continue
-                    for clause in clauses:
+                    for ci, clause in enumerate(clauses):
                         done = re.search(lex["done_markers"], clause)
-                        if done and any(k in clause for k in keys) and not _DEFICIT.search(clause):
+                        conceded = any(_BUT.match(c.strip()) and _DEFICIT.search(c) for c in clauses[ci + 1:])
+                        if done and not conceded and any(k in clause for k in keys) and not _DEFICIT.search(clause):
                             r.add("contradiction", f"“{judgement}”却以“{f}”为例")
                             break
 

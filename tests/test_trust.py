@@ -157,3 +157,22 @@ def test_an_annual_target_is_answered_within_the_year(drafter):
     d = drafter.draft(req(role=Role.BANZI, unit="某镇", post="", year=2024, facts=[fact]))
     sentence = next(s for m in d.measures for s in re.findall(r"[^。]*" + fact + r"[^。]*", m.text))
     assert not re.search(r"[36]月底", sentence)
+
+
+def test_a_fact_chooses_the_judgement_and_the_commitment_written_for_its_kind_of_case(drafter):
+    """Lateness goes under keeping working hours (not meeting discipline) and is answered by
+    keeping them; a gift kept goes under favours and is answered by giving it back; late
+    nights go under the way of life. None of these lines is one of the bank's cases."""
+    late, gift, nights = ("周一和周三早上各晚到了二十分钟，都没有请假", "期末一位家长硬塞给我一个红包，我到现在还没有退",
+                          "经常打游戏到后半夜，白天上课犯困")
+    d = drafter.draft(req(unit="某县实验小学党支部", post="语文教师", year=2024, meeting="组织生活会",
+                          facts=[late, gift, nights]))
+    bank = lambda p: [s.text for s in p.sources if s.kind == "phrasebank"]  # noqa: E731
+    under = {f: bank(i)[0] for p in d.problems for i in p.items for f in i.facts}
+    assert under[late] == "work_discipline.attendance"
+    assert under[gift] in {"integrity.favours", "integrity.vigilance"}
+    assert under[nights] in {"life.health", "life.after_hours"}
+    answered = {f: ref for m in d.measures for f, ref in zip(m.facts, bank(m)[1:])}
+    assert answered[late] == "work_discipline.remedy.attendance"
+    assert answered[gift] == "integrity.remedy.gifts"
+    assert all(c not in (late, gift, nights) for _, e in content.bank().entries() for c in getattr(e, "cases", ()))

@@ -185,6 +185,8 @@ class ProblemEntry(Tagged):
     about: tuple[str, ...] = Field(description="words a fact this judgement fits would use")
     lacks: tuple[str, ...] = Field((), description="what the judgement says is missing or wrong")
     hint: str = Field(description="what kind of case the writer should give, for 【待补充】")
+    cases: tuple[str, ...] = Field((), description="facts this judgement fits, as writers give them: "
+                                   "matched against the user's facts, never written into a draft")
 
     @field_validator("judgement")
     @classmethod
@@ -198,6 +200,8 @@ class Remedy(Tagged):
     """A commitment that answers one problem fact, written into the measure for its cause."""
 
     about: tuple[str, ...]
+    cases: tuple[str, ...] = Field((), description="facts this commitment answers, as writers give them: "
+                                   "matched against the user's facts, never written into a draft")
     horizon: str = Field(description="short | medium | annual | ongoing: when it can be done")
     text: str = Field(description="uses {fact} and {by}; one or two clauses, ends with 。")
 
