@@ -36,6 +36,9 @@ class Result:
     facts: int = 0
     placed: int = 0
     kinds_ok: int = 0
+    # facts with labels in fit_labels.yaml: (fitting, labelled) for judgements and commitments
+    judgement_fit: tuple[int, int] = (0, 0)
+    commitment_fit: tuple[int, int] = (0, 0)
     issues: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, metric: str, what: str) -> None:
@@ -133,9 +136,45 @@ def _pairs(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
+@lru_cache(maxsize=1)
+def fit_labels() -> dict[tuple[str, str], dict]:
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "fit_labels.yaml").read_text("utf-8"))
+    return {(row["scenario"], row["fact"]): row for row in data["facts"]}
+
+
+def _bank_refs(p) -> list[str]:
+    return [x.text for x in p.sources if x.kind == "phrasebank"]
+
+
+def fit(s: Scenario, d: Draft, r: Result) -> None:
+    """Judgements and commitments against a reader's labels (fit_labels.yaml): a judgement is
+    counted where its fact is under the expected 方面; a plain commitment fits where the
+    reader found nothing in the bank that does."""
+    labels = fit_labels()
+    expected = {f.text: f.dimension for f in s.expect.facts}
+    jf = jt = cf = ct = 0
+    for dim in d.problems:
+        for item in dim.items:
+            for f in item.facts:
+                row = labels.get((s.id, f))
+                if row and row["judgements"] and expected.get(f) == dim.name:
+                    jt += 1
+                    jf += _bank_refs(item)[0] in row["judgements"]
+    for m in d.measures:
+        for f, ref in zip(m.facts, _bank_refs(m)[1:]):
+            row = labels.get((s.id, f))
+            if row:
+                ct += 1
+                cf += (not row["commitments"]) if ref == "fallback" else ref in row["commitments"]
+    r.judgement_fit, r.commitment_fit = (jf, jt), (cf, ct)
+
+
 def check(s: Scenario, d: Draft) -> Result:
     lex = lexicon()
     r = Result(id=s.id)
+    fit(s, d, r)
     req = s.request
     user_text = " ".join([req.unit, req.post, s.last_year, *[f.text for f in s.expect.facts]])
     facts = [f.text for f in s.expect.facts]

@@ -117,10 +117,15 @@ def report(results, seconds: float, out=sys.stdout, targets: dict | None = None,
     for key, name in METRICS.items():
         n = sum(r.count(key) for r in results)
         rows.append((name, str(n), n == 0))
+    # where a reader labelled which judgements and commitments fit (eval/fit_labels.yaml)
+    for name, attr in (("判断句贴切（人工标注）", "judgement_fit"), ("整改承诺贴切（人工标注）", "commitment_fit")):
+        good, total = (sum(getattr(r, attr)[i] for r in results) for i in (0, 1))
+        if total:
+            rows.append((name, f"{good / total:.1%}（{good}/{total}）", None))
     print(f"\n质量评估{('：' + title) if title else ''}：{len(results)} 个场景，{facts} 条事实，用时 {seconds:.0f} 秒\n", file=out)
     print("| 指标 | 结果 | 达标 |\n|---|---|---|", file=out)
     for name, value, ok in rows:
-        print(f"| {name} | {value} | {'✓' if ok else '✗'} |", file=out)
+        print(f"| {name} | {value} | {'—' if ok is None else '✓' if ok else '✗'} |", file=out)
     bad = [r for r in results if r.issues or not r.structure_ok]
     if bad:
         print("\n未达标的场景：", file=out)
@@ -129,7 +134,7 @@ def report(results, seconds: float, out=sys.stdout, targets: dict | None = None,
             for key, items in r.issues.items():
                 for what in items[:6]:
                     print(f"    [{METRICS.get(key, '归类')}] {what}", file=out)
-    return all(ok for _, _, ok in rows)
+    return all(ok is not False for _, _, ok in rows)
 
 
 def main() -> int:
