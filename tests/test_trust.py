@@ -176,3 +176,12 @@ def test_a_fact_chooses_the_judgement_and_the_commitment_written_for_its_kind_of
     assert answered[late] == "work_discipline.remedy.attendance"
     assert answered[gift] == "integrity.remedy.gifts"
     assert all(c not in (late, gift, nights) for _, e in content.bank().entries() for c in getattr(e, "cases", ()))
+
+
+def test_the_sections_a_years_notice_adds_are_named_for_the_writer_to_add(drafter):
+    """2024's notices asked for 主题教育整改落实情况 and 反面典型案例剖析 besides the four 带头:
+    the draft cannot make up the unit's cases, so the writer is told to add them."""
+    notes = " ".join(drafter.draft(req(role=Role.BANZI, unit="某县市场监管局党组", post="", year=2024, facts=[])).notes)
+    assert "反面典型案例剖析" in notes and "主题教育整改落实情况" in notes
+    assert "案例剖析" not in " ".join(drafter.draft(req(role=Role.BANZI, unit="某县市场监管局党组", post="", year=2025,
+                                                          facts=[])).notes)

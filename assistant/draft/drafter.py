@@ -30,7 +30,7 @@ from assistant.core.types import (
 from assistant.draft.compose_offline import OfflineComposer, Used
 from assistant.draft.facts import FactReader
 from assistant.draft.plan import Plan, make_plan
-from assistant.draft.structure import default_year
+from assistant.draft.structure import default_year, extra_sections_note
 from assistant.draft.writer import make_writer
 from assistant.ingest.index import Index
 from assistant.ingest.vectors import cache_path, shared
@@ -188,6 +188,8 @@ class Drafter:
                       facts=plan.facts, closing=closing_for(req))
         if plan.structure.guess:
             draft.notes.append(plan.structure.reason)
+        if plan.structure.extra_sections:
+            draft.notes.append(extra_sections_note(plan.structure))
         yield DraftEvent("structure", draft, plan.structure.reason)
         used = Used()
         composer = self.llm or self.offline

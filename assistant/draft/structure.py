@@ -146,6 +146,17 @@ def match_registry(registry: list[Meeting], req: Request) -> Meeting | None:
 _ROLE_WORDS = {Role.BANZI: "班子（或支部委员会）", Role.GEREN: "个人", Role.ZHIBU: "党员个人"}
 
 
+def extra_sections_note(structure) -> str:
+    """What the year's notices ask for beyond the 方面 (2024: 主题教育整改落实情况, 反面典型
+    案例剖析). They rest on the unit's own cases and rectification, so the draft does not write
+    them: the writer is told, on the page and in the CLI, so the material is not handed in
+    without them."""
+    if not structure.extra_sections:
+        return ""
+    names = "".join(f"“{n}”" for n in structure.extra_sections)
+    return f"这一年度的通知还要求写{names}，要用本单位的案例和整改情况，初稿没有代写，请按通知补上。"
+
+
 def _quote(sentence: str, limit: int = 60) -> str:
     where = sentence.replace("\n", " ")
     return where if len(where) <= limit else where[:limit] + "…"

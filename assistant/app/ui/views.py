@@ -11,6 +11,7 @@ from assistant.app.markdown import md_text
 from assistant.app.store import ChatTurn, DraftRecord, DraftStore
 from assistant.app.workspace import SECTION_LABELS, Workspace
 from assistant.draft.facts import UNSURE_KIND as UNSURE
+from assistant.draft.structure import extra_sections_note
 
 
 def count(text: str) -> int:
@@ -30,7 +31,9 @@ def history(store: DraftStore, owner: str, current: str):
 
 def structure_note(structure) -> str:
     """Where the 方面 list came from, as the page shows it under the list."""
-    return f"**方面清单来源**：{md_text(structure.reason)}" + ("（推测，请核对）" if structure.guess else "")
+    extra = extra_sections_note(structure)
+    return (f"**方面清单来源**：{md_text(structure.reason)}" + ("（推测，请核对）" if structure.guess else "")
+            + (f"\n\n**另需补写**：{md_text(extra)}" if extra else ""))
 
 
 def view(ws: Workspace, rec: DraftRecord) -> list:
