@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN = 20  # a run of this many characters shared with another unit's material is copied
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _CLAUSE_START = r"(?:^|(?<=[，。；：！？\n]))"
-_DEFICIT = re.compile(r"不|没|未|无|少|缺|差|低|慢|只有|仅有|不到|不足|偏|滞后|坏|长|难|拖|漏|错|弱|松|软|乱|[只仅][\u4e00-\u9fff]{0,4}[0-9０-９一二两三四五六七八九十半]|一部分")
+_DEFICIT = re.compile(r"不|没|未|无|少|缺|差|低|慢|只有|仅有|不到|不足|偏|滞后|坏|长|难|拖|漏|错|弱|松|软|乱|[只仅][^，。；]{0,12}?[0-9０-９一二两三四五六七八九十半]|一部分")
 # "都参加了，但自己没再读原文": what was done is conceded, and the lack follows it
 _BUT = re.compile(r"^(?:但|但是|却|可是|然而|不过)")
 
@@ -297,7 +297,8 @@ def check(s: Scenario, d: Draft) -> Result:
                 for m in re.finditer(r"([\u4e00-\u9fff]{2,8}?)(?:少|不够|不足|不深|不多|欠缺)", judgement):
                     obj = m.group(1)
                     keys = [obj[i:i + 2] for i in range(len(obj) - 1)]
-                    keys = [k for k in keys if not any(k in st for st in lex["contradiction_stop"])]
+                    # a pair across 的 ("的主" of 组织生活的主动性) names nothing
+                    keys = [k for k in keys if "的" not in k and not any(k in st for st in lex["contradiction_stop"])]
                     clauses = re.split(r"[，,；;。]", f)
                     # "已整改6个，还有2个没有整改到位": another clause names the same X with a
                     # shortfall, so the case does bear the judgement out
