@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -75,30 +76,56 @@ class Cand:
         return neutral(e.title + e.detail)
 
 
-def problems(w: Writer, topic_ids: list[str]) -> list[Cand]:
-    bank = content.bank()
+# What a writer may use of the bank depends on the writer alone (kind, unit, year, powers and
+# the unit words of their own text), not on the facts' wording: filling and checking every
+# entry was a fifth of a draft's time, all of it Python holding the GIL while other requests
+# waited, so it is done once per writer and topic. A writer is frozen, hence a key; the
+# entries cached are shared and never changed, and each call gets new Cands to score.
+@lru_cache(maxsize=4096)
+def _usable_problems(w: Writer, tid: str) -> tuple[tuple[ProblemEntry, str, str], ...]:
+    tb = content.bank().topics.get(tid)
     out = []
-    for tid in dict.fromkeys(topic_ids):
-        tb = bank.topics.get(tid)
-        for e in tb.problems if tb else ():
-            if usable(e, w):
-                c = Cand(e, tid, w.fill(e.judgement), w.fill(e.detail))
-                if clean(c.text, w):
-                    out.append(c)
-    return out
+    for e in tb.problems if tb else ():
+        if usable(e, w):
+            title, body = w.fill(e.judgement), w.fill(e.detail)
+            if clean(title + body, w):
+                out.append((e, title, body))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _usable_remedies(w: Writer, tid: str) -> tuple[Remedy, ...]:
+    tb = content.bank().topics.get(tid)
+    # filled when the fact and date are known
+    return tuple(e for e in (tb.remedies if tb else ()) if usable(e, w) and clean(w.fill(neutral_fact(e.text)), w))
+
+
+def _usable_titled(entries, w: Writer) -> tuple:
+    out = []
+    for e in entries:
+        if usable(e, w):
+            title, body = w.fill(e.title), w.fill(e.detail)
+            if clean(title + "。" + body, w):
+                out.append((e, title, body))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _usable_causes(w: Writer) -> tuple[tuple[CauseEntry, str, str], ...]:
+    return _usable_titled(content.bank().causes, w)
+
+
+@lru_cache(maxsize=1024)
+def _usable_measures(w: Writer) -> tuple[tuple[MeasureEntry, str, str], ...]:
+    return _usable_titled(content.bank().measures, w)
+
+
+def problems(w: Writer, topic_ids: list[str]) -> list[Cand]:
+    return [Cand(e, tid, title, body) for tid in dict.fromkeys(topic_ids) for e, title, body in _usable_problems(w, tid)]
 
 
 def remedies(w: Writer, topic_ids: list[str]) -> list[Cand]:
-    bank = content.bank()
-    out = []
-    for tid in dict.fromkeys(topic_ids):
-        tb = bank.topics.get(tid)
-        for e in tb.remedies if tb else ():
-            if usable(e, w):
-                c = Cand(e, tid, "", e.text)  # filled when the fact and date are known
-                if clean(w.fill(neutral_fact(e.text)), w):
-                    out.append(c)
-    return out
+    return [Cand(e, tid, "", e.text) for tid in dict.fromkeys(topic_ids) for e in _usable_remedies(w, tid)]
 
 
 def neutral_fact(text: str) -> str:
@@ -106,13 +133,11 @@ def neutral_fact(text: str) -> str:
 
 
 def causes(w: Writer) -> list[Cand]:
-    return [c for c in (Cand(e, e.root, w.fill(e.title), w.fill(e.detail)) for e in content.bank().causes
-                        if usable(e, w)) if clean(c.title + "。" + c.body, w)]
+    return [Cand(e, e.root, title, body) for e, title, body in _usable_causes(w)]
 
 
 def measures(w: Writer) -> list[Cand]:
-    return [c for c in (Cand(e, e.root, w.fill(e.title), w.fill(e.detail)) for e in content.bank().measures
-                        if usable(e, w)) if clean(c.title + "。" + c.body, w)]
+    return [Cand(e, e.root, title, body) for e, title, body in _usable_measures(w)]
 
 
 def about_hits(entry, fact: str) -> int:
