@@ -299,7 +299,8 @@ def check(s: Scenario, d: Draft) -> Result:
                     keys = [obj[i:i + 2] for i in range(len(obj) - 1)]
                     # a pair across 的 ("的主" of 组织生活的主动性) names nothing
                     keys = [k for k in keys if "的" not in k and not any(k in st for st in lex["contradiction_stop"])]
-                    clauses = re.split(r"[，,；;。]", f)
+                    # a book's title is a name, not what was done ("只读了《…》的前三个专题")
+                    clauses = re.split(r"[，,；;。]", re.sub(r"《[^》]*》", "《》", f))
                     # "已整改6个，还有2个没有整改到位": another clause names the same X with a
                     # shortfall, so the case does bear the judgement out
                     if any(any(k in c for k in keys) and _DEFICIT.search(c) for c in clauses):

@@ -41,6 +41,10 @@ ABOUT_BONUS = 0.03  # per word of the judgement's `about` found in the fact (up 
 FIT_TOPIC, FIT_OWN_TOPIC, FIT_JITTER, ATTACH_MARGIN = 0.3, 1.2, 0.1, 0.5
 MIN_ITEMS, MAX_ITEMS = 2, 4
 _DEFICIT = re.compile(r"不|没|未|无|少|缺|差|低|慢|只有|仅有|不到|不足|偏|滞后|坏|长|难|拖|漏|错|弱|松|软|乱")
+# A clause that says a thing was done in full ("支部党员大会都参加了", "全部按时上交"): with the
+# main word of what a judgement says is lacking, it shows that done, whatever the lack's
+# qualifier (按时参加 is gainsaid by 都参加了 too).
+_DONE_IN_FULL = r"(?:都|全部|全都|每次|坚持|按时)[^，,；;。]{0,3}?"  # then the word done
 
 
 def norm(s: str) -> str:
@@ -63,11 +67,14 @@ class Used:
 
 def contradicts(entry, fact: str) -> bool:
     """True when the fact shows done what the judgement says is missing: "研读原著原文少"
-    with "只读了原文" (the fact's clause names it with no word of lack)."""
+    with "只读了原文" (the fact's clause names it with no word of lack), "参加组织生活不够
+    经常" with "支部党员大会都参加了" (its main word, done in full)."""
     for lack in entry.lacks:
         words = [w for w in _words(lack) if len(w) > 1] or [lack]
         for clause in re.split(r"[，,；;。、]", fact):
-            if all(w in clause for w in words) and not _DEFICIT.search(clause):
+            if _DEFICIT.search(clause):
+                continue
+            if all(w in clause for w in words) or re.search(_DONE_IN_FULL + re.escape(words[-1]), clause):
                 return True
     return False
 
