@@ -240,6 +240,10 @@ def test_split_facts_keeps_numbers_and_names_verbatim():
     ("班子", "专题组织生活会", 2023, "组织开展主题教育", 6),
     ("班子", "组织生活会", 2025, "发挥政治引领作用", 6),
     ("个人", "民主生活会", 2025, "带头强化政治忠诚、提高政治能力", 5),
+    # a year with no member list of its own gets the common six, not 2023's 四个检视
+    ("个人", "组织生活会", 2021, "政治信仰", 6),
+    ("个人", "专题组织生活会", 2019, "政治信仰", 6),
+    ("个人", "专题组织生活会", 2023, "检视学习贯彻党的创新理论情况", 4),
 ])
 def test_roles_and_meetings_pick_their_list(role, meeting, year, first, count):
     s = choose_structure(Request(role=Role(role), meeting=meeting, year=year))
@@ -270,3 +274,12 @@ def test_every_list_of_the_registry_gives_every_topic_a_home(embeddings):
 def test_the_chat_understands_who_writes(message, role):
     req, wants = extract_request(message, Request())
     assert wants and req.role == role
+
+
+def test_a_report_never_received_is_progress_and_a_warning_or_a_standing_neglect_a_problem(reader):
+    """"Not one … was 通报" and "no complaint came in" tell a clean record, whatever the count
+    word; being 提醒 by a superior, or never having done a thing, is a confession."""
+    progress = ["今年发放贷款1200多笔，没有一笔被监管部门通报", "窗口推行一次性告知，热线全年没有接到一起乱收费投诉"]
+    assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
+    problems = ["季度报表两次出错，被县统计局提醒", "全村危房改造完成21户，剩下3户的现场我一直没去看"]
+    assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
