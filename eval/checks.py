@@ -39,6 +39,11 @@ class Result:
     # facts with labels in fit_labels.yaml: (fitting, labelled) for judgements and commitments
     judgement_fit: tuple[int, int] = (0, 0)
     commitment_fit: tuple[int, int] = (0, 0)
+    # problem facts shown with "也可能属于…": all of them, and the misplaced ones whose named
+    # alternative is the expected 方面 (the writer is pointed at the right place)
+    hints: int = 0
+    misplaced: int = 0
+    misplaced_hinted: int = 0
     issues: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, metric: str, what: str) -> None:
@@ -209,6 +214,11 @@ def check(s: Scenario, d: Draft) -> Result:
         else:
             ok = f.kind == FactKind.CONTEXT
         r.placed += ok
+        if f.kind == FactKind.PROBLEM and f.alternative:
+            r.hints += 1
+        if e.kind == "problem" and f.kind == FactKind.PROBLEM and not ok:
+            r.misplaced += 1
+            r.misplaced_hinted += e.accepts(f.alternative)
         if not ok:
             r.add("placement", f"{e.text} → {f.kind.label}/{f.dimension or f.destination}（应为 {e.kind}/{e.dimension or e.goes_to}）")
         if e.kind == "problem" and f.kind == FactKind.PROBLEM:

@@ -133,6 +133,10 @@ def report(results, seconds: float, out=sys.stdout, targets: dict | None = None,
         good, total = (sum(getattr(r, attr)[i] for r in results) for i in (0, 1))
         if total:
             rows.append((name, f"{good / total:.1%}（{good}/{total}）", None))
+    misplaced = sum(r.misplaced for r in results)
+    if misplaced:
+        hinted, hints = sum(r.misplaced_hinted for r in results), sum(r.hints for r in results)
+        rows.append(("错归的问题已提示应归方面", f"{hinted}/{misplaced}（共提示 {hints} 条）", None))
     print(f"\n质量评估{('：' + title) if title else ''}：{len(results)} 个场景，{facts} 条事实，用时 {seconds:.0f} 秒\n", file=out)
     print("| 指标 | 结果 | 达标 |\n|---|---|---|", file=out)
     for name, value, ok in rows:

@@ -283,3 +283,25 @@ def test_a_report_never_received_is_progress_and_a_warning_or_a_standing_neglect
     assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
     problems = ["季度报表两次出错，被县统计局提醒", "全村危房改造完成21户，剩下3户的现场我一直没去看"]
     assert kinds(reader, problems) == [FactKind.PROBLEM] * len(problems)
+
+
+def test_a_close_call_names_the_other_place_and_the_users_choice_settles_it(reader, embeddings):
+    """Where two 方面 of the list cover the same ground, a fact about it is a close call: the
+    plan says where else it may belong and asks the writer to check; a clear fact is not
+    flagged, and once the writer has placed the fact the question is gone."""
+    from assistant.draft.explain import plan_lines
+    from assistant.draft.facts import UNSURE_PLACEMENT
+
+    dims = ["理论学习方面", "学思想方面", "廉洁自律方面"]
+    study, gift = "党组中心组今年集中学习只有5次，多是传达文件", "收受过服务对象送的两张购物卡"
+    req = Request(role=Role.BANZI, year=2024, meeting="民主生活会", facts=[study, gift], dimensions=dims)
+    got = {f.text: f for f in read_facts(req, dims, shared(embeddings), reader)}
+    assert got[study].dimension in dims[:2] and got[study].score < UNSURE_PLACEMENT
+    assert got[study].alternative in dims[:2] and got[study].alternative != got[study].dimension
+    assert got[gift].dimension == dims[2] and got[gift].alternative is None
+    lines = "\n".join(plan_lines(list(got.values()), dims))
+    assert f"也可能属于“{got[study].alternative}”，请确认" in lines and lines.count("也可能属于") == 1
+    req = req.model_copy(update={"choices": [FactChoice(text=study, dimension=dims[1])]})
+    fact = read_facts(req, dims, shared(embeddings), reader)[0]
+    assert fact.dimension == dims[1] and fact.alternative is None
+    assert "也可能属于" not in "\n".join(plan_lines([fact], dims))

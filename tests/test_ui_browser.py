@@ -350,6 +350,23 @@ def test_the_fact_plan_is_shown_and_moving_a_fact_redrafts_it_there(server, brow
     ui.close()
 
 
+def test_a_close_call_is_shown_with_the_other_place_to_check(server, browser):
+    """Two 方面 of the writer's list cover the same ground: the plan names the other one for
+    the fact about it, and not for a fact that plainly belongs to one."""
+    ui = Page(browser, server["url"])
+    p = ui.page
+    p.get_by_label("班子", exact=True).check()
+    p.locator("#req-year input").fill("2024")
+    ui.box("req-dims").fill("理论学习\n学思想\n廉洁自律")
+    ui.box("req-facts").fill("党组中心组今年集中学习只有5次，多是传达文件\n收受过服务对象送的两张购物卡")
+    p.locator("#btn-draft").click()
+    ui.wait_part("measures", "（")
+    plan = p.locator("#fact-plan").inner_text()
+    study, gift = plan.index("传达文件"), plan.index("两张购物卡")  # one row each, in the order given
+    assert re.search(r"也可能属于“(理论学习|学思想)”，请确认", plan[study:gift]) and "也可能属于" not in plan[gift:]
+    ui.close()
+
+
 def test_a_notice_with_two_lists_shows_both_and_the_pick_fills_the_list(server, browser):
     ui = Page(browser, server["url"])
     p = ui.page

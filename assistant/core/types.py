@@ -163,6 +163,8 @@ class Fact(_Node):
     topics: list[str] = Field(default_factory=list, description="topic ids, best first")
     dimension: str | None = Field(None, description="the 方面 a problem fact goes under")
     score: float = Field(0.0, description="how clearly it belongs there (0-1)")
+    alternative: str | None = Field(None, description="the other 方面 it may belong to, where the reading is close "
+                                    "(shown for the user to check; None when sure or set by the user)")
     reason: str = Field("", description="one line, in Chinese, why it goes there")
     destination: str = Field("", description="problems | rectification | preamble | context")
     user_set: bool = Field(False, description="the user moved it or changed its kind")

@@ -15,8 +15,8 @@ def plan_lines(facts: list[Fact], dimensions: list[str]) -> list[str]:
         here = [f for f in facts if f.destination == "problems" and f.dimension == name]
         if here:
             out.append(f"【{name}】")
-            out += [f"  · {f.text}（问题；{f.reason}；把握度 {f.score:.0%}" + ("；类型把握不大，请确认" if kind_unsure(f) else "") + "）"
-                    for f in here]
+            out += [f"  · {f.text}（问题；{f.reason}；把握度 {f.score:.0%}" + ("；类型把握不大，请确认" if kind_unsure(f) else "")
+                    + (f"；{placement_note(f)}" if placement_note(f) else "") + "）" for f in here]
     groups = (("rectification", "【上年度整改落实情况】"), ("preamble", "【成效：写进前言】"), ("context", "【背景：不写成事例】"))
     for dest, title in groups:
         here = [f for f in facts if f.destination == dest]
@@ -25,6 +25,13 @@ def plan_lines(facts: list[Fact], dimensions: list[str]) -> list[str]:
             out += [f"  · {f.text}（{f.kind.label}；{f.kind_reason}" + ("；把握不大，请确认" if kind_unsure(f) else "") + "）"
                     for f in here]
     return out
+
+
+def placement_note(f: Fact) -> str:
+    """Where a problem fact may belong instead, when its 方面 was a close call."""
+    if f.alternative and not f.user_set and f.destination == "problems":
+        return f"也可能属于“{f.alternative}”，请确认"
+    return ""
 
 
 def kind_of(label: str) -> FactKind:

@@ -107,7 +107,7 @@ class Handlers:
         plan = self.ws.preview(req)
         s = plan.structure
         note = views.structure_note(s)
-        rows = [[f.text, f.kind.label, f.label, f.reason or f.kind_reason] for f in plan.facts]
+        rows = views.fact_rows(plan.facts)
         lists = [LIST_JOIN.join(d) for d in [s.dimensions, *s.alternatives]] if s.alternatives else []
         return ("\n".join(s.dimensions), note,
                 gr.update(value=rows or [["（没有填写具体情况：事例处将留【待补充】）", "", "", ""]]),

@@ -10,7 +10,8 @@ import gradio as gr
 from assistant.app.markdown import md_text
 from assistant.app.store import ChatTurn, DraftRecord, DraftStore
 from assistant.app.workspace import SECTION_LABELS, Workspace
-from assistant.draft.facts import UNSURE_KIND as UNSURE
+from assistant.draft.explain import placement_note
+from assistant.draft.facts import kind_unsure
 from assistant.draft.structure import extra_sections_note
 
 
@@ -96,11 +97,17 @@ def unreadable(store: DraftStore, owner: str) -> str:
     return "**以下稿子无法打开：**\n" + "\n".join(lines)
 
 
+def fact_rows(facts) -> list[list[str]]:
+    """One row a fact: its text, kind, where it goes and why, with what the writer should check."""
+    return [[f.text, f.kind.label + ("（把握不大，请确认）" if kind_unsure(f) else ""),
+             f.label + (f"（{placement_note(f)}）" if placement_note(f) else ""),
+             f.kind_reason if f.destination != "problems" else f.reason] for f in facts]
+
+
 def fact_view(ws: Workspace, rec: DraftRecord) -> list:
     """The fact plan: each fact, its kind, where it went and why; and the pickers."""
     facts = rec.draft.facts if rec.draft else []
-    rows = [[f.text, f.kind.label + ("（把握不大，请确认）" if f.kind_score < UNSURE and not f.user_set else ""),
-             f.label, f.kind_reason if f.destination != "problems" else f.reason] for f in facts]
+    rows = fact_rows(facts)
     texts = [f.text for f in facts]
     targets = ws.fact_targets(rec)
     return [
