@@ -117,6 +117,9 @@ def test_a_unit_keeps_to_its_own_work_its_own_organisation_and_its_own_name(draf
     assert "党委" in town.title and not re.search("党组(?!织)", text)
     bureau = to_text(drafter.draft(req(role=Role.BANZI, unit="县财政局", post="", facts=[])))
     assert "我局" in bureau and not re.search("班子局|班子单位|班子代表", bureau)
+    # a branch committee given by its own name is named once in the title
+    school = drafter.draft(req(role=Role.BANZI, unit="某中学党支部委员会", post="", meeting="组织生活会", facts=[]))
+    assert school.title.startswith("某中学党支部委员会2025年度") and school.title.count("委员会") == 1
 
 
 def test_a_street_office_gets_no_village_work_unless_its_facts_name_it(drafter):
@@ -185,3 +188,34 @@ def test_the_sections_a_years_notice_adds_are_named_for_the_writer_to_add(drafte
     assert "反面典型案例剖析" in notes and "主题教育整改落实情况" in notes
     assert "案例剖析" not in " ".join(drafter.draft(req(role=Role.BANZI, unit="某县市场监管局党组", post="", year=2025,
                                                           facts=[])).notes)
+
+
+def test_beside_a_case_the_draft_says_no_more_of_the_writers_conduct_and_asks_for_what_it_cannot_know(drafter):
+    """A judgement's general account of how the shortcoming shows ("有时认为工作间隙看看手机…")
+    stays beside the writer's case only where the case uses the judgement's own words: else
+    the writer would read out conduct they never reported. Where no commitment in the bank
+    answers a case, the plain one says when and leaves what to do for the writer, visibly."""
+    from assistant.draft.candidates import about_hits
+    from assistant.draft.compose_offline import DETAIL_WITH_CASE
+
+    facts = ["汛期山洪预警信息比降雨晚发了半小时，两个村的群众转移不及时", "局里的档案室去年漏水，两卷会议记录受潮无法辨认",
+             "周一和周三早上各晚到了二十分钟，都没有请假", "期末一位家长硬塞给我一个红包，我到现在还没有退",
+             "全年到基层学校调研只有3次，多数时候听汇报", "公务用车使用登记有时事后补填"]
+    d = drafter.draft(req(facts=facts))
+    bank = {e.id: e for kind, e in content.bank().entries() if kind == "problem"}
+    seen = {True: 0, False: 0}
+    for p in d.problems:
+        for item in p.items:
+            e = bank[item.sources[0].text]
+            # the detail's longest clause that the writer's words do not fill in
+            clause = max((c for c in re.split(r"[，。；]", e.detail) if "{" not in c), key=len)
+            backed = not item.facts or max(about_hits(e, f) for f in item.facts) >= DETAIL_WITH_CASE
+            assert (clause in item.text) == backed, item.text
+            seen[bool(item.facts) and not backed] += 1
+    assert seen[True] >= 2  # cases whose judgement is not spelled out by them
+    plain = [f for m in d.measures for f, ref in zip(m.facts, [s.text for s in m.sources if s.kind == "phrasebank"][1:])
+             if ref == "fallback"]
+    assert plain
+    for f in plain:
+        sentence = next(s for m in d.measures for s in re.findall(r"针对“" + re.escape(f) + r"”的问题[^。]*。", m.text))
+        assert "【待补充" in sentence

@@ -71,7 +71,9 @@ def _seed(req: Request, variant: int, key: str, base: int) -> int:
 def title_for(req: Request) -> str:
     w = make_writer(req, [])
     unit = req.unit or ""
-    branch = unit + ("委员会" if unit.endswith("党支部") else "党支部委员会" if unit else "支部委员会")
+    # a unit given as its committee (某中学党支部委员会, 某社区支委会) is named once, not twice
+    branch = (unit if unit.endswith(("委员会", "支委会")) else unit + "委员会" if unit.endswith(("支部", "总支"))
+              else unit + "党支部委员会" if unit else "支部委员会")
     # 县财政局党组领导班子…; a unit that names its organisation already (某镇党委) keeps it
     org = "" if not unit or any(o in unit for o in content.units().party_org_words) else w.party_org
     return content.frames().titles[w.kind].format(
