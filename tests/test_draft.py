@@ -5,6 +5,7 @@ import re
 import pytest
 from support import SIX
 
+from assistant.core import content
 from assistant.core.types import Request, Role, StructureSource
 from assistant.draft.drafter import Drafter, voice_ok
 from assistant.draft.render import to_markdown, to_text
@@ -180,3 +181,21 @@ def test_a_progress_line_read_without_certainty_is_asked_about_not_claimed(draft
     text = drafter.offline.preamble(plan, random.Random(0)).text
     assert f"一年来，{sure}" in text
     assert f"【请确认是否属于成效：{doubtful}】" in text and text.count(doubtful) == 1
+
+
+def test_the_draft_does_not_say_a_thing_twice_where_a_reader_would_hear_it(drafter):
+    """A progress line that names its own year is not led by "一年来" ("一年来，全年…"); the
+    closing words of a case ("这说明我在这方面做得还不够") are read out once a draft, not after
+    case after case."""
+    facts = ["全年党费按月交纳，没有一次拖欠", "今年支部组织的主题党日我请假了3次", "网上有人歪曲党史，我没有当面反驳",
+             "新上线的统计系统我还不会用", "学习强国积分排在支部最后", "结对的2户困难户全年只走访了1次",
+             "下班后经常和朋友打牌到深夜"]
+    d = drafter.draft(Request(role=Role.GEREN, unit="某县供销社机关党支部", post="科员", year=2024, meeting="组织生活会",
+                              facts=facts))
+    text = to_text(d)
+    assert facts[0] in d.preamble.text and "一年来，全年" not in text
+    cases = [i.text for p in d.problems for i in p.items if i.facts]
+    assert len(cases) >= 5
+    for frame in content.frames().case.personal[1:]:
+        tail = frame.split("{fact}")[1].strip("，。")
+        assert text.count(tail) <= 1, tail

@@ -90,12 +90,20 @@ def _words(text: str) -> list[str]:
     return segment(text)
 
 
-def case_text(facts: list[str], plan: Plan, hint: str, rng: random.Random) -> str:
+def case_text(facts: list[str], plan: Plan, hint: str, rng: random.Random, used: "Used | None" = None) -> str:
+    """The facts as the item's case. A frame's closing words ("这说明我在这方面做得还不够")
+    are said once in a draft: after that the plain "比如，…。" (a reviewer circles the
+    same tail read out after case after case)."""
     fr = content.frames()
     if not facts:
         return fr.missing_case.format(hint=hint)
     frames = fr.case.personal if plan.writer.personal else fr.case.collective
-    text = plan.writer.fill(rng.choice(frames).replace("{fact}", "\x00")).replace("\x00", facts[0])
+    if used is not None:
+        frames = [f for f in frames if used.fresh(plan.writer.fill(f.replace("{fact}", "")))] or list(frames[:1])
+    frame = rng.choice(frames)
+    if used is not None:
+        used.add(plan.writer.fill(frame.replace("{fact}", "")))
+    text = plan.writer.fill(frame.replace("{fact}", "\x00")).replace("\x00", facts[0])
     for f in facts[1:]:
         text += rng.choice(fr.more_case).format(fact=f)
     return text
@@ -212,7 +220,7 @@ class OfflineComposer:
             backed = not facts_here or max(about_hits(c.entry, f) for f in facts_here) >= DETAIL_WITH_CASE
             items.append(Paragraph(
                 marker=f"{cn_number(n)}是" if len(chosen) > 1 else "",
-                text=c.title + (c.body if backed else "") + carried + case_text(facts_here, plan, c.entry.hint, rng),
+                text=c.title + (c.body if backed else "") + carried + case_text(facts_here, plan, c.entry.hint, rng, used),
                 sources=[SourceRef(kind="phrasebank", text=c.entry.id)] + [SourceRef(kind="fact", text=f) for f in facts_here],
                 facts=facts_here, topic=c.topic,
             ))
@@ -239,8 +247,11 @@ class OfflineComposer:
         done = [f.text for f in plan.preamble_facts]
         asked = [fr.unsure_progress.format(fact=f.text) for f in plan.unsure_progress]
         if done or asked:
-            lead = w.fill(fr.progress_lead.replace("{会议}", meeting).replace("{items}", "\x00"))
-            lead = lead.replace("\x00", "；".join(done + asked))
+            items = done + asked
+            dated = items[0].startswith(fr.period_words)
+            lead = w.fill((fr.progress_lead_dated if dated else fr.progress_lead)
+                          .replace("{会议}", meeting).replace("{items}", "\x00"))
+            lead = lead.replace("\x00", "；".join(items))
             # before the closing formula (下面，我代表… / 现作个人对照检查如下。)
             m = re.search(r"(下面，我代表|现作个人对照检查)", text)
             text = text[: m.start()] + lead + text[m.start():] if m else text + lead

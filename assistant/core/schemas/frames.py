@@ -29,6 +29,8 @@ class Frames(Schema):
     titles: dict[WriterKind, str]
     closing: dict[WriterKind, str]
     progress_lead: str
+    progress_lead_dated: str
+    period_words: tuple[str, ...]
     unsure_progress: str
     openers: dict[WriterKind, tuple[str, ...]]
 
