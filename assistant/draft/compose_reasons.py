@@ -171,7 +171,10 @@ def measures(vec: Vectors, plan: Plan, causes_: list[Paragraph], problems: list[
                     for p in problems}
     out, taken, answered = [], set(), set()
     for k, cause in enumerate(causes_):
-        scores = (pv @ cv[k] if len(pool) else np.zeros(0)) + np.array([rng.uniform(0, JITTER) for _ in pool])
+        # the measure that says what this cause says: nearness in standard deviations within a
+        # root (raw cosines of one root's measures differ by less than the jitter)
+        near = _z_within(pv @ cv[k], [m.topic for m in pool]) if len(pool) else np.zeros(0)
+        scores = CAUSE_FOCUS * near + np.array([rng.uniform(0, JITTER) for _ in pool])
         for i, m in enumerate(pool):
             if i in taken:
                 scores[i] = -np.inf
