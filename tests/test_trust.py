@@ -142,6 +142,23 @@ def test_the_writers_voice_and_powers(drafter):
     member = to_text(drafter.draft(req(unit="某社区党支部", post="党员", meeting="组织生活会", year=2024,
                                        facts=["参加支部主题党日迟到2次"])))
     assert not re.search("分管|班子|督办", member) and "我" in member
+    # guiding the branches under the unit is the secretary's work: a deputy does not confess to it
+    deputy = [drafter.draft(req(post="副局长", year=y, meeting=m, facts=[])) for y, m in ((2017, "民主生活会"), (2023, "专题民主生活会"))]
+    assert not any(re.search("所属党支部|所属支部|所属党组织", to_text(d)) for d in deputy)
+
+
+def test_a_school_and_a_hospital_call_their_people_by_their_own_names():
+    """The bank says 干部职工 and 党员干部, as a 机关 does; filled for a school or a hospital it
+    says 教职工 / 党员教师 or 医务人员, and an 教育局 keeps its own words."""
+    from assistant.draft.writer import make_writer
+
+    line = "{主体}组织党员干部开展志愿服务，每季度分析1次干部职工思想动态。"
+    school = make_writer(Request(role=Role.BANZI, unit="某市第三中学党支部", meeting="组织生活会", year=2024))
+    hospital = make_writer(Request(role=Role.BANZI, unit="某县人民医院党委", year=2024))
+    bureau = make_writer(Request(role=Role.BANZI, unit="某县教育局党组", year=2024))
+    assert "党员教师" in school.fill(line) and "教职工" in school.fill(line) and "干部" not in school.fill(line)
+    assert "党员医务人员" in hospital.fill(line) and "干部" not in hospital.fill(line)
+    assert "党员干部" in bureau.fill(line) and "干部职工" in bureau.fill(line)
 
 
 @pytest.mark.parametrize("year,forbidden", [

@@ -89,7 +89,12 @@ class Writer:
 
     def fill(self, template: str) -> str:
         values = self.values()
-        return re.sub(r"\{(\w+?)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+        text = re.sub(r"\{(\w+?)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+        for rule in content.units().staff_terms:
+            if re.search(rule.match, self.unit or ""):
+                for word, own in rule.terms.items():
+                    text = text.replace(word, own)
+        return text
 
 
 def self_name(unit: str) -> str:

@@ -98,6 +98,14 @@ class OrgRule(Schema):
     org: str
 
 
+class StaffTerms(Schema):
+    """What a kind of unit calls its people: a school's are 教职工 and 党员教师, not the
+    机关's 干部职工 and 党员干部."""
+
+    match: Regex = Field(description="searched in the unit's name")
+    terms: dict[str, str]
+
+
 class Units(Schema):
     version: int
     default: str
@@ -105,6 +113,7 @@ class Units(Schema):
     party_org_words: tuple[str, ...]
     party_orgs: tuple[OrgRule, ...] = ()
     self_names: tuple[tuple[str, str], ...] = ()
+    staff_terms: tuple[StaffTerms, ...] = ()
 
     @model_validator(mode="after")
     def _default_known(self) -> "Units":
