@@ -177,6 +177,11 @@ def test_an_annual_target_is_answered_within_the_year(drafter):
     d = drafter.draft(req(role=Role.BANZI, unit="某镇", post="", year=2024, facts=[fact]))
     sentence = next(s for m in d.measures for s in re.findall(r"[^。]*" + fact + r"[^。]*", m.text))
     assert not re.search(r"[36]月底", sentence)
+    # where people's safety is at stake, before the next season of it
+    fact = "汛期山洪预警信息比降雨晚发了半小时，两个村的群众转移不及时"
+    d = drafter.draft(req(role=Role.BANZI, unit="某县气象局", post="", year=2024, facts=[fact]))
+    sentence = next(s for m in d.measures for s in re.findall(r"[^。]*" + fact + r"[^。]*", m.text))
+    assert "2025年3月底" in sentence
 
 
 def test_a_fact_chooses_the_judgement_and_the_commitment_written_for_its_kind_of_case(drafter):

@@ -121,11 +121,13 @@ def causes(vec: Vectors, plan: Plan, problems: list[DimensionDraft], rng: random
 
 
 def _deadline(plan: Plan, horizon: str, fact: str) -> tuple[str, str]:
-    """(horizon, date) for a commitment: a fact about a yearly figure is answered within
-    the year, never "by the end of June"."""
+    """(horizon, date) for a commitment: a fact about a yearly figure is answered within the
+    year, never "by the end of June"; one where people's safety is at stake, soonest."""
     fr = content.frames()
     if horizon in ("short", "medium") and any(w in fact for w in fr.annual_words):
         horizon = "annual"
+    elif horizon == "medium" and any(w in fact for w in fr.urgent_words):
+        horizon = "short"
     nxt = (plan.request.year or 2025) + 1
     date = fr.deadlines.get(horizon, "").format(next=nxt)
     return horizon, date

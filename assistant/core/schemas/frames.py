@@ -26,6 +26,7 @@ class Frames(Schema):
     fallback_remedy: dict[str, str]
     deadlines: dict[str, str]
     annual_words: tuple[str, ...]
+    urgent_words: tuple[str, ...] = ()
     titles: dict[WriterKind, str]
     closing: dict[WriterKind, str]
     progress_lead: str
