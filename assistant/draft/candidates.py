@@ -163,7 +163,8 @@ def case_texts(entry) -> list[str]:
 FIT_CASES, FIT_TEMPLATE, FIT_ABOUT = 1.0, 0.25, 0.6
 
 
-def _z(x: np.ndarray) -> np.ndarray:
+def zscore(x: np.ndarray) -> np.ndarray:
+    """x in standard deviations over its own values (zeros for fewer than two)."""
     return (x - x.mean()) / (x.std() + 1e-6) if len(x) > 1 else np.zeros_like(x)
 
 
@@ -184,7 +185,7 @@ def fit(vec: Vectors, cands: list[Cand], fact: str) -> np.ndarray:
     fv = vec.queries([fact])[0]
     template = np.stack([c.vector for c in cands]) @ fv
     about = np.array([about_hits(c.entry, fact) for c in cands], dtype=np.float32)
-    return (FIT_CASES * _z(case_similarity(vec, cands, fv)) + FIT_TEMPLATE * _z(template)
+    return (FIT_CASES * zscore(case_similarity(vec, cands, fv)) + FIT_TEMPLATE * zscore(template)
             + FIT_ABOUT * about)
 
 

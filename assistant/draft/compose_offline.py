@@ -98,11 +98,12 @@ def case_text(facts: list[str], plan: Plan, hint: str, rng: random.Random, used:
     if not facts:
         return fr.missing_case.format(hint=hint)
     frames = fr.case.personal if plan.writer.personal else fr.case.collective
+    tails = {f: plan.writer.fill(f.replace("{fact}", "")) for f in frames}
     if used is not None:
-        frames = [f for f in frames if used.fresh(plan.writer.fill(f.replace("{fact}", "")))] or list(frames[:1])
+        frames = [f for f in frames if used.fresh(tails[f])] or list(frames[:1])
     frame = rng.choice(frames)
     if used is not None:
-        used.add(plan.writer.fill(frame.replace("{fact}", "")))
+        used.add(tails[frame])
     text = plan.writer.fill(frame.replace("{fact}", "\x00")).replace("\x00", facts[0])
     for f in facts[1:]:
         text += rng.choice(fr.more_case).format(fact=f)

@@ -65,8 +65,7 @@ def _z_within(x: np.ndarray, groups: list[str]) -> np.ndarray:
     out = np.zeros_like(x)
     for g in set(groups):
         idx = [i for i, h in enumerate(groups) if h == g]
-        v = x[idx]
-        out[idx] = (v - v.mean()) / (v.std() + 1e-6) if len(idx) > 1 else 0.0
+        out[idx] = candidates.zscore(x[idx])
     return out
 
 

@@ -16,7 +16,7 @@ def plan_lines(facts: list[Fact], dimensions: list[str]) -> list[str]:
         if here:
             out.append(f"【{name}】")
             out += [f"  · {f.text}（问题；{f.reason}；把握度 {f.score:.0%}" + ("；类型把握不大，请确认" if kind_unsure(f) else "")
-                    + (f"；{placement_note(f)}" if placement_note(f) else "") + "）" for f in here]
+                    + (f"；{note}" if (note := placement_note(f)) else "") + "）" for f in here]
     groups = (("rectification", "【上年度整改落实情况】"), ("preamble", "【成效：写进前言】"), ("context", "【背景：不写成事例】"))
     for dest, title in groups:
         here = [f for f in facts if f.destination == dest]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.core import content
 from assistant.core.content import Power, WriterKind
@@ -90,11 +91,16 @@ class Writer:
     def fill(self, template: str) -> str:
         values = self.values()
         text = re.sub(r"\{(\w+?)\}", lambda m: values.get(m.group(1), m.group(0)), template)
-        for rule in content.units().staff_terms:
-            if re.search(rule.match, self.unit or ""):
-                for word, own in rule.terms.items():
-                    text = text.replace(word, own)
+        for word, own in staff_terms(self.unit or ""):
+            text = text.replace(word, own)
         return text
+
+
+@lru_cache(maxsize=256)
+def staff_terms(unit: str) -> tuple[tuple[str, str], ...]:
+    """(the bank's word, this unit's word) for its people: 干部职工 -> 教职工 in a school."""
+    return tuple((word, own) for rule in content.units().staff_terms if re.search(rule.match, unit)
+                 for word, own in rule.terms.items())
 
 
 def self_name(unit: str) -> str:

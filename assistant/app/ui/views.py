@@ -100,7 +100,7 @@ def unreadable(store: DraftStore, owner: str) -> str:
 def fact_rows(facts) -> list[list[str]]:
     """One row a fact: its text, kind, where it goes and why, with what the writer should check."""
     return [[f.text, f.kind.label + ("（把握不大，请确认）" if kind_unsure(f) else ""),
-             f.label + (f"（{placement_note(f)}）" if placement_note(f) else ""),
+             f.label + (f"（{note}）" if (note := placement_note(f)) else ""),
              f.kind_reason if f.destination != "problems" else f.reason] for f in facts]
 
 
