@@ -178,6 +178,21 @@ def test_a_users_own_list_weighs_its_items_as_the_registry_does(reader, embeddin
     assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == "增强历史自觉"
 
 
+def test_a_notices_list_sends_missed_work_to_the_item_that_is_about_it(reader, embeddings):
+    """Two items of a notice may both speak of the work (为民造福 beside 履职尽责、担当作为):
+    a target missed goes to the one that is about nothing else; and an item in the notice's
+    own words (以钉钉子精神抓好工作落实) is where missed work goes, not an item nothing reaches."""
+    fact = "全市公办养老机构护理型床位原定年底达到60%，实际只有38%"
+    dims = ["带头深刻领悟“两个确立”的决定性意义", "带头贯彻落实党中央决策部署，履职尽责、担当作为",
+            "带头为民造福，践行以人民为中心的发展思想", "带头落实全面从严治党政治责任"]
+    req = Request(role=Role.BANZI, year=2022, dimensions=dims, facts=[fact])
+    assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dims[1]
+    dims = ["带头深入学习贯彻习近平新时代中国特色社会主义思想", "带头推动“十五五”开好局起好步，以钉钉子精神抓好工作落实",
+            "带头树立和践行正确政绩观，坚持以人民为中心", "带头扛起全面从严治党政治责任"]
+    req = Request(role=Role.BANZI, year=2026, dimensions=dims, facts=[fact])
+    assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dims[1]
+
+
 @pytest.mark.parametrize("line,dimension", [
     ("局党组会议研究人事调整时没有听取派驻纪检组意见", "带头严守政治纪律和政治规矩、维护党的团结统一"),
     ("分管领域1名干部违规收受服务对象礼品，被给予诫勉", "带头履行全面从严治党政治责任"),

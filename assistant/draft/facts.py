@@ -304,8 +304,12 @@ def dimension_weights(names: list[str], vec: Vectors) -> np.ndarray:
             for tid, weight in row.items():
                 w[d, ids.index(tid)] = max(w[d, ids.index(tid)], weight)
     if names:
-        best = w.max(axis=0, keepdims=True)
-        w = np.where(w >= best, w, w * AWAY_FROM_HOME)
+        # Where two 方面 cover a topic at the same weight, its home is the one of which it is
+        # the larger share (2022: 担当作为 is all of "履职尽责、担当作为" but one of several in
+        # "为民造福"); a tie that stays a tie keeps both.
+        share = w / np.maximum(w.sum(axis=1, keepdims=True), 1e-9)
+        central = np.where(w >= w.max(axis=0, keepdims=True), share, -1.0)
+        w = np.where(central >= central.max(axis=0, keepdims=True) - 1e-6, w, w * AWAY_FROM_HOME)
         uncovered = [t for t in range(len(ids)) if w[:, t].max() < 0.5]
         if uncovered:
             topics = content.topics().topics
