@@ -147,6 +147,29 @@ def test_same_request_same_draft_and_regenerate_gives_a_variant(drafter):
     assert c.problems[1].name == "政治素质" and c.problems[1].items
 
 
+def test_a_second_variant_does_not_read_the_users_facts_again(drafter, monkeypatch):
+    """Regenerating waits for nothing already read: the facts and every 方面's query for past
+    materials (made of its facts) were encoded the first time, and the same past materials
+    are listed again."""
+    facts = ["全年到基层调研只有2次，调研报告写得空", "单位公务用车管理台账记录不全"]
+    r = req(facts=facts)
+    first = drafter.draft(r)
+    texts: list[str] = []
+    model = drafter.index.embeddings
+    for name in ("embed_query", "embed_queries", "embed_documents"):
+        call = getattr(model, name)
+        monkeypatch.setattr(model, name, lambda x, _call=call: (texts.extend([x] if isinstance(x, str) else x),
+                                                               _call(x))[1])
+    again = drafter.draft(r, variant=1)
+    plan, _ = drafter.plan(r)
+    queries = [f"{d.name}：{'；'.join(d.fact_texts)}" for d in plan.dimensions if d.facts]
+    assert len(queries) == 2
+    assert not set(texts) & set(facts + queries)
+    refs = [[s.text for s in dim.items[0].sources if s.kind == "reference"] for dim in again.problems]
+    assert any(refs)
+    assert refs == [[s.text for s in dim.items[0].sources if s.kind == "reference"] for dim in first.problems]
+
+
 def test_year_bound_and_unit_bound_text_stays_out(drafter):
     old = to_text(drafter.draft(req(year=2017, meeting="民主生活会")))
     assert "二十大" not in old and "二十届" not in old and "主题教育" not in old

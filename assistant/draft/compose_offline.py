@@ -128,9 +128,12 @@ class OfflineComposer:
 
     def references(self, plan: Plan, d: int, k: int = 2) -> list[SourceRef]:
         """Past materials about the same 方面, for the writer to read: never copied in."""
-        dim = plan.dimensions[d]
-        query = f"{dim.name}：{'；'.join(dim.fact_texts)}" if dim.facts else dim.name
-        hits = self.index.search(query, k=k, section="problems", owner=plan.owner)
+        # Every 方面's query in one batch, kept in the vector cache: the model encodes a
+        # batch for less per text than one at a time, and the next 方面, a regenerate or a
+        # redraft with the same facts finds its query already encoded.
+        queries = [f"{x.name}：{'；'.join(x.fact_texts)}" if x.facts else x.name for x in plan.dimensions]
+        vector = self.vec.queries(queries)[d]
+        hits = self.index.search_by_vector(vector.tolist(), k=k, section="problems", owner=plan.owner)
         return [SourceRef(kind="reference", text=h.meta.get("text", h.text)[:200], source=h.meta.get("source", ""),
                           year=h.meta.get("year") or None) for h in hits]
 
