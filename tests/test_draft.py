@@ -170,6 +170,18 @@ def test_a_second_variant_does_not_read_the_users_facts_again(drafter, monkeypat
     assert refs == [[s.text for s in dim.items[0].sources if s.kind == "reference"] for dim in first.problems]
 
 
+def test_a_notice_item_no_fact_can_reach_is_pointed_out(drafter):
+    """An item of a notice in words no rule reads gets no fact on its own: the writer is told
+    which one, so it is not handed in empty unnoticed; a list the drafter reads says nothing."""
+    from assistant.draft.structure import load_registry
+
+    year = next(m for m in load_registry() if m.year == 2025)
+    dims = list(year.dimensions) + ["带头守好“责任田”、种好“试验田”"]
+    d = drafter.draft(req(year=2025, meeting="民主生活会", dimensions=dims))
+    assert any("“带头守好“责任田”、种好“试验田””" in n and "移过来" in n for n in d.notes)
+    assert not any("没能对应到查摆的主题" in n for n in drafter.draft(req()).notes)
+
+
 def test_year_bound_and_unit_bound_text_stays_out(drafter):
     old = to_text(drafter.draft(req(year=2017, meeting="民主生活会")))
     assert "二十大" not in old and "二十届" not in old and "主题教育" not in old

@@ -29,7 +29,7 @@ from assistant.core.types import (
 )
 from assistant.draft.compose_offline import OfflineComposer, Used
 from assistant.draft.facts import FactReader
-from assistant.draft.plan import Plan, make_plan
+from assistant.draft.plan import Plan, make_plan, unmatched_note
 from assistant.draft.structure import default_year, extra_sections_note
 from assistant.draft.writer import make_writer
 from assistant.ingest.index import Index
@@ -192,6 +192,8 @@ class Drafter:
             draft.notes.append(plan.structure.reason)
         if plan.structure.extra_sections:
             draft.notes.append(extra_sections_note(plan.structure))
+        if note := unmatched_note(plan):
+            draft.notes.append(note)
         yield DraftEvent("structure", draft, plan.structure.reason)
         used = Used()
         composer = self.llm or self.offline

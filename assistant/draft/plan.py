@@ -75,6 +75,18 @@ class Plan:
         return [f for f in self.facts if f.destination == "preamble" and kind_unsure(f)]
 
 
+def unmatched_note(plan: "Plan") -> str:
+    """A 方面 whose name no rule of dimension_topics.yaml reads (a notice's new wording) is
+    about no topic, so no fact is placed under it: the writer is told, and can move facts
+    there in the plan, rather than find it drafted without any."""
+    names = [d.name for d in plan.dimensions if not d.weights]
+    if not names or len(names) == len(plan.dimensions) == 1:
+        return ""
+    quoted = "".join(f"“{n}”" for n in names)
+    return (f"{quoted}这一方面的名称没能对应到查摆的主题，事实不会自动归入这里；"
+            "如果有事实属于这一方面，请在事实清单里把它移过来。")
+
+
 def make_plan(req: Request, vec: Vectors, corpus_materials: list[dict], user_registry=None,
               carried: list[tuple[str, list[str]]] | None = None, rectified: set[str] | None = None,
               reader: FactReader | None = None) -> Plan:
