@@ -179,6 +179,9 @@ def test_a_notice_item_no_fact_can_reach_is_pointed_out(drafter):
     dims = list(year.dimensions) + ["带头守好“责任田”、种好“试验田”"]
     d = drafter.draft(req(year=2025, meeting="民主生活会", dimensions=dims))
     assert any("“带头守好“责任田”、种好“试验田””" in n and "移过来" in n for n in d.notes)
+    # and its heading is not left standing over nothing
+    assert [p.text for p in d.problems[-1].items] == ["【待补充：这一方面查摆出的具体问题和事例】"]
+    assert "【待补充：这一方面查摆出的具体问题和事例】" in to_text(d)
     assert not any("没能对应到查摆的主题" in n for n in drafter.draft(req()).notes)
 
 

@@ -147,7 +147,8 @@ class OfflineComposer:
         pool = self._pool(plan, dim, used)
         heading = dimension_heading(d + 1, dim.name)
         if not pool:
-            return DimensionDraft(name=dim.name, heading=heading, items=[])
+            return DimensionDraft(name=dim.name, heading=heading,
+                                  items=[Paragraph(text=content.frames().missing_problem)])
         pv = np.stack([c.vector for c in pool])
         jitter = np.array([rng.uniform(0, JITTER) for _ in pool])
         weight = np.array([dim.weights.get(c.topic, 0.3) for c in pool])

@@ -21,6 +21,7 @@ class Frames(Schema):
     case: CaseFrames
     more_case: tuple[str, ...]
     missing_case: str
+    missing_problem: str
     carried: str
     cause_tieback: tuple[str, ...]
     fallback_remedy: dict[str, str]
