@@ -317,40 +317,34 @@ def bench_retrieval(emb, model: str) -> list[dict]:
         idx = Index(settings, embeddings=emb)  # a fresh Index: its ledger is read anew
         assert items.count() == level
 
-        def lat(fn, reps: int = 2) -> list[float]:
-            fn(QUERIES[0])  # warm-up
-            out = []
+        def lat(paths: dict, reps: int) -> dict[str, list[float]]:
+            """ms per call of each path. Timed in turn, query by query, so a burst of other
+            work on the machine falls on all of them alike (search / floor compares p95s)."""
+            out: dict[str, list[float]] = {}
+            for name, fn in paths.items():
+                fn(QUERIES[0])  # warm-up
+                out[name] = []
             for _ in range(reps):
                 for q in QUERIES:
-                    t = time.perf_counter()
-                    fn(q)
-                    out.append(1000 * (time.perf_counter() - t))
+                    for name, fn in paths.items():
+                        t = time.perf_counter()
+                        fn(q)
+                        out[name].append(1000 * (time.perf_counter() - t))
             return out
 
         t0 = time.perf_counter()
         idx.ledger()
         ledger_ms = 1000 * (time.perf_counter() - t0)
         row = {"items": level, "add_s": add_s, "ledger_ms": ledger_ms}
-        # Timed in turn, query by query, so a burst of other work on the machine falls on all
-        # of them alike: search / floor compares their p95s.
-        timed = {
+        row.update(lat({
             "embed_query": lambda q: emb.embed_query(q),
             "search_by_vector": lambda q: idx.search_by_vector(qvecs[q], 5, role="个人"),
             "search": lambda q: idx.search(q, 5, role="个人"),
             "search_items": lambda q: search_items(idx, q, k=5, role="个人"),
             "chroma": lambda q: items.query(query_embeddings=[qvecs[q]], n_results=10),
-        }
-        for name, fn in timed.items():
-            fn(QUERIES[0])  # warm-up
-            row[name] = []
-        for _ in range(REPS):
-            for q in QUERIES:
-                for name, fn in timed.items():
-                    t = time.perf_counter()
-                    fn(q)
-                    row[name].append(1000 * (time.perf_counter() - t))
-        row["chroma_where"] = lat(lambda q: items.query(query_embeddings=[qvecs[q]], n_results=10,
-                                                        where={"role": "个人"}), reps=1)
+        }, REPS))
+        row.update(lat({"chroma_where": lambda q: items.query(query_embeddings=[qvecs[q]], n_results=10,
+                                                              where={"role": "个人"})}, 1))
         hits = idx.search_by_vector(qvecs[QUERIES[0]], 5, role="个人")
         row["role_ok"] = all(h.meta["role"] == "个人" for h in hits) and len(hits) == 5
         rows.append(row)
@@ -470,6 +464,7 @@ def concurrent_clients(tmp: Path, model: str) -> dict:
     repeat one mix would flatter whichever run repeats more."""
     import random
     from concurrent.futures import ThreadPoolExecutor
+    from functools import partial
 
     from assistant.core.types import Request
     from assistant.draft.drafter import Drafter
@@ -487,41 +482,34 @@ def concurrent_clients(tmp: Path, model: str) -> dict:
         eval_run.run_one(drafter, s)
     queue = iter(scenarios[:-3])
 
-    def client(todo: list) -> list[float]:
+    def client(drafts: list) -> list[float]:
+        """Each draft (a call) back to back: its wall time."""
         out = []
-        for s in todo:
+        for call in drafts:
             t0 = time.perf_counter()
-            eval_run.run_one(drafter, s)
+            call()
             out.append(time.perf_counter() - t0)
         return out
+
+    def clients(jobs: list[list]) -> list[float]:
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            return [x for lat in pool.map(client, jobs) for x in lat]
 
     result: dict = {}
     for n in (1, 4, 8):
         # one client drafts as many requests as four clients together, so both p95s are
         # read off the same number of drafts
-        jobs = [[next(queue) for _ in range(per_client * (4 if n == 1 else 1))] for _ in range(n)]
-        with ThreadPoolExecutor(n) as pool:
-            result[n] = [x for lat in pool.map(client, jobs) for x in lat]
+        result[n] = clients([[partial(eval_run.run_one, drafter, next(queue))
+                              for _ in range(per_client * (4 if n == 1 else 1))] for _ in range(n)])
 
     # Beside it, the short requests of DRAFT_REQUESTS (one or two facts), each client drafting
     # all six twice: repeated, they find their facts encoded, so what is left is mostly the
     # composer's Python, which runs one request at a time (the GIL). Reported, not the goal.
     mix = [Request(**r) for r in DRAFT_REQUESTS]
-
-    def short_client(_: int) -> list[float]:
-        out = []
-        for req in mix * 2:
-            t0 = time.perf_counter()
-            drafter.draft(req)
-            out.append(time.perf_counter() - t0)
-        return out
-
     for req in mix:
         drafter.draft(req)
-    result["short"] = {}
-    for n in (1, 4):
-        with ThreadPoolExecutor(n) as pool:
-            result["short"][n] = [x for lat in pool.map(short_client, range(n)) for x in lat]
+    result["short"] = {n: clients([[partial(drafter.draft, req) for req in mix * 2] for _ in range(n)])
+                       for n in (1, 4)}
     return result
 
 
