@@ -207,6 +207,10 @@ def test_a_notices_list_sends_missed_work_to_the_item_that_is_about_it(reader, e
     # short of a required standard, or a task that does not reach everyone, is the work itself
     ("营商环境评价中，我局牵头的获得用水一项离全省优秀标准还有距离", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
     ("今年的双随机抽查集中在城区，对乡镇小作坊覆盖不够", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
+    # work that stopped is the work, whatever field it is in
+    ("农贸市场提升改造方案搁置了大半年，商户意见一直没协调好", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
+    # talking with the offices one is in charge of is 管党治党 (一岗双责), not one's own 党性
+    ("和分管科室负责人的谈心谈话全年只有1次", "带头履行全面从严治党政治责任"),
 ])
 def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimension):
     """A subordinate's misconduct is 管党治党, a decision without the 纪检组 is 政治纪律, a
@@ -214,6 +218,24 @@ def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimen
     before asking is 请示报告 (2024 list)."""
     req = Request(role=Role.BANZI, year=2024, facts=[line])
     dims = choose_structure(req).dimensions
+    assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dimension
+
+
+@pytest.mark.parametrize("role,meeting,year,line,dimension", [
+    # a branch committee's own members are its 自身建设, not the members it educates
+    (Role.BANZI, "专题组织生活会", 2023, "支部5名委员里有2名是去年底才补选的，对党务工作还不熟悉", "抓好自身建设"),
+    # how the committee decides is its 作风 (民主作风), not its 政治引领
+    (Role.BANZI, "组织生活会", 2025, "支委会讨论党员评议结果时，基本是书记一个人说了算，其他委员很少发表意见", "改进工作作风"),
+    # a branch that did not send its members to help people fails at serving people
+    (Role.BANZI, "组织生活会", 2025, "家长对课后服务的满意度只有82%，支部没有组织党员教师拿出改进办法", "联系服务群众"),
+])
+def test_a_branch_committees_facts_go_where_its_list_holds_them(reader, embeddings, role, meeting, year, line,
+                                                                 dimension):
+    """A 支部委员会's list has an item for the committee itself, one for its 作风 and one for
+    serving people: its own members, how it decides and whom it did not serve go there."""
+    req = Request(role=role, meeting=meeting, year=year, facts=[line])
+    dims = choose_structure(req).dimensions
+    assert dimension in dims
     assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dimension
 
 
