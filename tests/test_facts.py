@@ -25,7 +25,9 @@ def kinds(reader, lines):
 def test_progress_is_read_as_progress_even_when_it_sounds_negative(reader):
     progress = ["全年没有缺席一次支部组织生活", "学习笔记达到3万字", "群众来电投诉比上年下降40%",
                 "未发生一起安全生产事故", "窗口办件按时办结率达到100%", "修订了机关请销假制度并严格执行",
-                "不仅建成了社区助餐点12个，还开通了上门送餐服务"]
+                "不仅建成了社区助餐点12个，还开通了上门送餐服务",
+                # the hazards are what was put right: a count of corrections is work done
+                "督促企业整改安全隐患31处"]
     assert kinds(reader, progress) == [FactKind.PROGRESS] * len(progress)
 
 
@@ -224,6 +226,8 @@ def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimen
 @pytest.mark.parametrize("role,meeting,year,line,dimension", [
     # a branch committee's own members are its 自身建设, not the members it educates
     (Role.BANZI, "专题组织生活会", 2023, "支部5名委员里有2名是去年底才补选的，对党务工作还不熟悉", "抓好自身建设"),
+    # fewer meetings than the rules ask is 组织生活 itself, however the minutes were kept
+    (Role.BANZI, "专题组织生活会", 2023, "支委会全年应开12次，实际开了9次，有的会议记录是事后补写的", "严格组织生活"),
     # how the committee decides is its 作风 (民主作风), not its 政治引领
     (Role.BANZI, "组织生活会", 2025, "支委会讨论党员评议结果时，基本是书记一个人说了算，其他委员很少发表意见", "改进工作作风"),
     # a branch that did not send its members to help people fails at serving people
