@@ -213,6 +213,8 @@ def test_a_notices_list_sends_missed_work_to_the_item_that_is_about_it(reader, e
     ("农贸市场提升改造方案搁置了大半年，商户意见一直没协调好", "带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新"),
     # talking with the offices one is in charge of is 管党治党 (一岗双责), not one's own 党性
     ("和分管科室负责人的谈心谈话全年只有1次", "带头履行全面从严治党政治责任"),
+    # too little oversight of a company one answers for, told with a count
+    ("局属检测公司出了数据造假问题，我对这家公司的监督检查一年只有一次", "带头履行全面从严治党政治责任"),
 ])
 def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimension):
     """A subordinate's misconduct is 管党治党, a decision without the 纪检组 is 政治纪律, a
