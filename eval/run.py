@@ -109,7 +109,10 @@ FOLDERS = {"scenarios": "开发集（eval/scenarios）", "heldout": "留出集�
            "heldout7": "第七留出集（eval/heldout7，2026-12-02 夜间写成；首次运行后用来查找读错的原因）",
            # heldout8 was written by a helper who read only domain.md, dimension_topics.md and
            # eval/scenario.py, and was first run before anything was changed for it.
-           "heldout8": "第八留出集（eval/heldout8，2026-12-03 写成）"}
+           "heldout8": "第八留出集（eval/heldout8，2026-12-03 写成）",
+           # heldout9 was written by a helper who read only domain.md, dimension_topics.md and
+           # eval/scenario.py, after the topic reader learned words (2026-12-03); first run below.
+           "heldout9": "第九留出集（eval/heldout9，2026-12-03 写成）"}
 
 
 def report(results, seconds: float, out=sys.stdout, targets: dict | None = None, title: str = "",
