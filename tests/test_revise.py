@@ -148,6 +148,11 @@ def test_rectification_and_carry_forward(form, tmp_path, drafter):
     "维修更换不及时；三是公务用车管理登记不规范。",
     "去年查摆的问题\n1.理论学习缺乏系统性，中心组学习多次缺席\n2.干部职工反映院内充电桩多处损坏，维修更换不及时\n"
     "3.公务用车管理登记不规范",
+    # an excerpt whose items open with their 方面: the problem is what follows it
+    "去年对照检查材料（节选）\n1.理论学习方面：理论学习缺乏系统性，中心组学习多次缺席。\n"
+    "2.工作作风方面：干部职工反映院内充电桩多处损坏，维修更换不及时。\n3.廉洁自律方面：公务用车管理登记不规范。",
+    "（一）在理论学习方面。理论学习缺乏系统性，中心组学习多次缺席。\n（二）在工作作风方面。干部职工反映院内充电桩"
+    "多处损坏，维修更换不及时。\n（三）在廉洁自律方面。公务用车管理登记不规范。",
 ])
 def test_last_years_problems_pasted_as_a_bare_list_are_reported_on(pasted, drafter):
     """Writers paste last year's list, not the whole material: each item is still an old
@@ -155,6 +160,7 @@ def test_last_years_problems_pasted_as_a_bare_list_are_reported_on(pasted, draft
     d = drafter.draft(this_year(), ctx=Context(last_year=parse_material(pasted)))
     assert len(d.rectification) == 3
     by_problem = {p.answers[0]: p.text for p in d.rectification}
+    assert not any(a.endswith("方面") for a in by_problem)  # a problem, not its heading
     charging = next(t for a, t in by_problem.items() if "充电桩" in a)
     assert "更换了全部充电桩" in charging and "仍需持续用力" not in charging
     assert "更换了全部充电桩" not in section_text(d, "problems")

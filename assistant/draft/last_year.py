@@ -87,8 +87,8 @@ def old_problems(material: Material) -> list[OldProblem]:
             judgement = item.judgement.rstrip("。；;，,") or item.body[:40]
             out.append(OldProblem(dimension=dim.name, judgement=judgement, text=item.body))
     if not out:  # not a material but its list, as writers paste it
-        out = [OldProblem(dimension="", judgement=re.split(r"[，,]", p)[0], text=p)
-               for p in listed_problems(material.text())]
+        out = [OldProblem(dimension=d, judgement=re.split(r"[，,]", p)[0], text=p)
+               for d, p in listed_problems(material.text())]
     return out
 
 
@@ -97,20 +97,40 @@ def old_problems(material: Material) -> list[OldProblem]:
 _RUN_ON = re.compile(rf"{grammar.CN_NUM}是")
 
 
-def listed_problems(text: str) -> list[str]:
-    """Last year's problems given as a bare list: numbered lines (一、 / 1. / （一）), or a
-    一是…二是… run; each item to its first ；/。. [] when the text is no such list."""
+# An excerpt's item that opens with its 方面 ("1.理论学习方面：中心组学习…", "（三）在勇于担责
+#方面。高标准农田…"): the 方面 is where the problem was, the rest is the problem.
+_DIMENSION_LEAD = re.compile(r"^(?:在)?([^：:。，,；;]{2,30}?方面)[：:。，,]\s*(?=\S)")
+_BARE_DIMENSION = re.compile(r"^(?:在)?[^：:。，,；;]{2,30}?方面[：:。，,]?$")
+
+
+def listed_problems(text: str) -> list[tuple[str, str]]:
+    """Last year's problems given as a bare list, as (方面, problem): numbered lines (一、 /
+    1. / （一）), or a 一是…二是… run; each item to its first ；/。 after the 方面 it may open
+    with. [] when the text is no such list."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    numbered = [ln for ln in lines if grammar.marker(ln, grammar.HEADING_STYLES)]
+    numbered = [i for i, ln in enumerate(lines) if grammar.marker(ln, grammar.HEADING_STYLES)]
     if len(numbered) >= 2:
-        parts = [grammar.strip_marker(ln, grammar.HEADING_STYLES) for ln in numbered]
+        parts = []
+        for i in numbered:
+            part = grammar.strip_marker(lines[i], grammar.HEADING_STYLES)
+            # a 方面 on a line of its own (as a parsed heading is): its problem is the next line
+            if _BARE_DIMENSION.match(part) and i + 1 < len(lines) and i + 1 not in numbered:
+                part = f"{part.rstrip('：:。，, ')}：{lines[i + 1]}"
+            parts.append(part)
     else:
         runs = list(_RUN_ON.finditer(text))
         if len(runs) < 2:
             return []
         parts = [text[a.end():b.start() if b else len(text)] for a, b in zip(runs, [*runs[1:], None])]
-    parts = [re.split(r"[；;。\n]", p.strip())[0].strip(" ，,：:") for p in parts]
-    return [p for p in parts if len(p) > 3]
+    out = []
+    for p in parts:
+        p = p.strip()
+        lead = _DIMENSION_LEAD.match(p)
+        dimension = lead.group(1) if lead else ""
+        p = re.split(r"[；;。\n]", p[lead.end():] if lead else p)[0].strip(" ，,：:")
+        if len(p) > 3:
+            out.append((dimension, p))
+    return out
 
 
 def _says(fact: str, words: list[str]) -> bool:
