@@ -39,6 +39,14 @@ def test_what_was_only_done_is_a_shortfall_whatever_verb_it_uses(reader):
     assert kinds(reader, shortfalls) == [FactKind.PROBLEM] * len(shortfalls)
 
 
+def test_the_marks_of_formalism_are_problems_however_plainly_counted(reader):
+    """A count of chat groups and check-in photos reads like a unit's plain facts, but it is
+    形式主义; a line that cuts them back is progress."""
+    assert kinds(reader, ["村里的工作群有30多个，要求村干部每天发照片打卡", "精简工作群23个，取消每日打卡"]) == [
+        FactKind.PROBLEM, FactKind.PROGRESS]
+    assert "形式主义" in reader.kinds(["村里的工作群有30多个，要求村干部每天发照片打卡"])[0].reason
+
+
 def test_a_long_named_accident_that_did_not_happen_is_progress_and_says_why(reader):
     got = reader.kinds(["全年辖区未发生一起较大及以上道路交通安全事故"])[0]
     assert got.kind == FactKind.PROGRESS and "没有发生不好的情况" in got.reason
