@@ -240,6 +240,9 @@ def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimen
     (Role.BANZI, "专题组织生活会", 2023, "支委会全年应开12次，实际开了9次，有的会议记录是事后补写的", "严格组织生活"),
     # how the committee decides is its 作风 (民主作风), not its 政治引领
     (Role.BANZI, "组织生活会", 2025, "支委会讨论党员评议结果时，基本是书记一个人说了算，其他委员很少发表意见", "改进工作作风"),
+    # the marks of 形式主义 are the committee's 作风, whatever work they burden
+    (Role.BANZI, "组织生活会", 2025, "迎检材料多，一个党员示范岗的展板改了4稿", "改进工作作风"),
+    (Role.BANZI, "组织生活会", 2025, "支部的工作群有12个，要求党员每天学习打卡截图", "改进工作作风"),
     # a branch that did not send its members to help people fails at serving people
     (Role.BANZI, "组织生活会", 2025, "家长对课后服务的满意度只有82%，支部没有组织党员教师拿出改进办法", "联系服务群众"),
 ])
