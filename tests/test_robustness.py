@@ -92,13 +92,16 @@ def test_twenty_users_draft_at_once_and_nothing_is_mixed_up(tmp_path, model_path
     proc = start_app(port, child_env(data_dir, model_path))
     url = f"http://127.0.0.1:{port}/"
     try:
-        probe = Client(url, verbose=False, analytics_enabled=False)
+        # gradio_client posts each job with httpx's 5 s default: twenty joins at once on two cores
+        # may take longer to be answered (speed is measured in bench/; here nothing may mix up)
+        slow = {"timeout": 120}
+        probe = Client(url, verbose=False, analytics_enabled=False, httpx_kwargs=slow)
         api = probe.view_api(return_format="dict", print_info=False)["named_endpoints"]
         assert [p["parameter_name"] for p in api["/on_chat"]["parameters"]] == ["owner", "message"]
         labels = [r["label"] for r in api["/on_load"]["returns"]]
 
         def session(n: int):
-            client = Client(url, verbose=False, analytics_enabled=False)
+            client = Client(url, verbose=False, analytics_enabled=False, httpx_kwargs=slow)
             owner = secrets.token_urlsafe(18).replace("-", "_")  # 24 characters, like new_owner()
             unit, fact = f"{PLACES[n]}区统计局", f"{PLACES[n]}区食堂午餐排队时间长"
             what = "2023年主题教育的个人对照检查" if n % 2 else "2025年度民主生活会班子对照检查"

@@ -58,9 +58,12 @@ def test_edit_while_streaming_undo_redo_diff_and_word_round_trip(server, browser
                              "对科室同志的谈心谈话只有2次\n学习笔记大多是摘抄，心得体会写得少")
     p.locator("#btn-draft").click()
 
-    # type into the first 方面 as soon as it appears, key by key, while the rest still streams
+    # type into the first 方面 as soon as its text shows (what a writer types into), key by
+    # key, while the rest still streams
     first = p.locator("#problems-0 textarea")
     first.wait_for(timeout=180000)
+    p.wait_for_function("() => (document.querySelector('#problems-0 textarea') || {}).value?.startsWith('（一）')",
+                        timeout=180000, polling=50)
     # still streaming, as the page sees it when the typing starts: the measures (the last part)
     # not shown yet, or at least the draft's last step ("初稿已生成", which also reads edits
     # typed meanwhile into the tree) not reached the page
