@@ -4,20 +4,54 @@ changed sentence; a .docx edited in Word comes back as a version."""
 
 from __future__ import annotations
 
+import json
+import threading
+
 import pytest
 from docx import Document
-from support import child_env, free_port, start_app, stop_server
+from support import (
+    child_env,
+    free_port,
+    llm_stub,
+    openai_stream,
+    start_app,
+    stop_server,
+    task_of,
+)
 from test_ui_browser import ARGS, CHROMIUM, Page
 
 pytestmark = pytest.mark.slow  # a real server and a real browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, model_path):
+def model():
+    """A model endpoint on the real wire that holds its answer on the second 方面 until the test
+    lets it go: the draft is mid-stream, however fast the machine, for as long as the writer
+    types. Its answers are empty, so each part is then written offline (the fallback)."""
+    gate, asked = threading.Event(), []
+
+    def reply(request):
+        if "【任务：problems】" in task_of(request):
+            asked.append(request)
+            if len(asked) == 2:
+                gate.wait(120)
+        return openai_stream("", model=request["body"]["model"])
+
+    with llm_stub(reply) as stub:
+        stub.gate = gate
+        yield stub
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, model_path, model):
     data_dir = tmp_path_factory.mktemp("ui-versions")
+    # the settings page's saved switch: draft with the model above
+    (data_dir / "llm.json").write_text(json.dumps({
+        "enabled": True, "provider": "openai", "base_url": f"{model.url}/v1", "model": "stub-model",
+        "timeout": 150}), "utf-8")
     port = free_port()
     proc = start_app(port, child_env(data_dir, model_path), timeout=180)
-    yield {"url": f"http://127.0.0.1:{port}/"}
+    yield {"url": f"http://127.0.0.1:{port}/", "gate": model.gate}
     stop_server(proc)
 
 
@@ -58,23 +92,21 @@ def test_edit_while_streaming_undo_redo_diff_and_word_round_trip(server, browser
                              "对科室同志的谈心谈话只有2次\n学习笔记大多是摘抄，心得体会写得少")
     p.locator("#btn-draft").click()
 
-    # type into the first 方面 as soon as its text shows (what a writer types into), key by
-    # key, while the rest still streams
+    # type into the first 方面 as soon as its text shows (what a writer types into), key by key,
+    # while the model still writes the second; let it go halfway through, so the rest of the
+    # draft streams in while the writer types and the keys are on their way to the server
     first = p.locator("#problems-0 textarea")
-    first.wait_for(timeout=180000)
     p.wait_for_function("() => (document.querySelector('#problems-0 textarea') || {}).value?.startsWith('（一）')",
                         timeout=180000, polling=50)
-    # still streaming, as the page sees it when the typing starts: the measures (the last part)
-    # not shown yet, or at least the draft's last step ("初稿已生成", which also reads edits
-    # typed meanwhile into the tree) not reached the page
-    streaming = (not p.locator("#measures-0 textarea").is_visible()
-                 or p.locator("#chat").get_by_text("初稿已生成").count() == 0)
+    assert not p.locator("#problems-1 textarea").is_visible() and not p.locator("#measures-0 textarea").is_visible()
     first.click()
     p.keyboard.press("Control+End")
-    p.keyboard.type("【边生成边改的一句】", delay=30)
+    p.keyboard.type("【边生成", delay=30)
+    server["gate"].set()
+    p.keyboard.type("边改的一句】", delay=60)
     ui.wait_part("measures", "（三）")
     p.locator("#chat").get_by_text("初稿已生成").first.wait_for(timeout=120000)
-    assert streaming, "the draft finished before the edit: this run did not test streaming"
+    assert p.locator("#problems-5 textarea").is_visible()  # the other 方面 came after the edit
     typed = ui.text("problems-0")
     assert typed.endswith("【边生成边改的一句】") and typed.startswith("（一）")
     ui.open()  # reload: the edit is on disk, not only on the screen
