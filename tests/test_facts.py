@@ -197,6 +197,13 @@ def test_a_notices_list_sends_missed_work_to_the_item_that_is_about_it(reader, e
             "带头为民造福，践行以人民为中心的发展思想", "带头落实全面从严治党政治责任"]
     req = Request(role=Role.BANZI, year=2022, dimensions=dims, facts=[fact])
     assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dims[1]
+    # an item named for carrying out the Centre's decisions (令行禁止) takes a superior's
+    # requirement met only in part, beside an item on 两个确立
+    dims = ["带头深刻领悟“两个确立”的决定性意义", "带头贯彻落实党中央决策部署，做到令行禁止、落实见效",
+            "带头践行以人民为中心的发展思想", "带头落实全面从严治党政治责任"]
+    req = Request(role=Role.GEREN, year=2022, dimensions=dims,
+                  facts=["县委要求6月底前完成的农村集体“三资”清查，我们拖到10月才报上去"])
+    assert read_facts(req, dims, shared(embeddings), reader)[0].dimension == dims[1]
     dims = ["带头深入学习贯彻习近平新时代中国特色社会主义思想", "带头推动“十五五”开好局起好步，以钉钉子精神抓好工作落实",
             "带头树立和践行正确政绩观，坚持以人民为中心", "带头扛起全面从严治党政治责任"]
     req = Request(role=Role.BANZI, year=2026, dimensions=dims, facts=[fact])
@@ -236,6 +243,7 @@ def test_what_a_fact_evidences_decides_its_place(reader, embeddings, line, dimen
 @pytest.mark.parametrize("role,meeting,year,line,dimension", [
     # a branch committee's own members are its 自身建设, not the members it educates
     (Role.BANZI, "专题组织生活会", 2023, "支部5名委员里有2名是去年底才补选的，对党务工作还不熟悉", "抓好自身建设"),
+    (Role.BANZI, "专题组织生活会", 2023, "支委里有2名同志今年没有讲过党课，党务培训也没有参加", "抓好自身建设"),
     # fewer meetings than the rules ask is 组织生活 itself, however the minutes were kept
     (Role.BANZI, "专题组织生活会", 2023, "支委会全年应开12次，实际开了9次，有的会议记录是事后补写的", "严格组织生活"),
     # how the committee decides is its 作风 (民主作风), not its 政治引领

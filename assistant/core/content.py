@@ -138,7 +138,7 @@ def _known_topics(where: str, ids) -> None:
 @lru_cache(maxsize=1)
 def fact_rules() -> FactRules:
     r = load(FactRules, "fact_rules.yaml")
-    _known_topics("fact_rules.yaml", [c.topic for c in r.topic_cues])
+    _known_topics("fact_rules.yaml", [t for c in r.topic_cues for t in c.topics])
     return r
 
 

@@ -136,7 +136,7 @@ def cue_scores(fact: str) -> tuple[dict[FactKind, float], dict[FactKind, str]]:
 
 @lru_cache(maxsize=1)
 def _topic_cues():
-    return [(c.topic, c.weight, c.why, re.compile(c.pattern)) for c in content.fact_rules().topic_cues]
+    return [(c.topics, re.compile(c.pattern)) for c in content.fact_rules().topic_cues]
 
 
 def topic_boosts(fact: str, ids: list[str]) -> dict[int, float]:
@@ -144,8 +144,10 @@ def topic_boosts(fact: str, ids: list[str]) -> dict[int, float]:
     (a negative weight) counts as well."""
     up: dict[int, float] = {}
     down: dict[int, float] = {}
-    for topic, weight, _, pattern in _topic_cues():
-        if pattern.search(fact):
+    for topics, pattern in _topic_cues():
+        if not pattern.search(fact):
+            continue
+        for topic, weight in topics.items():
             i = ids.index(topic)
             if weight >= 0:
                 up[i] = max(up.get(i, 0.0), weight)

@@ -75,8 +75,7 @@ class TopicCue(Schema):
     """Reviewed knowledge of what a line evidences, beyond its words' meaning: misconduct
     of someone the writer oversees evidences 管党治党, not the writer's own discipline."""
 
-    topic: str
-    weight: float
+    topics: dict[str, float]  # topic id -> log-factor (negative: evidence against it)
     why: str
     pattern: Regex
 
