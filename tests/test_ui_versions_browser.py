@@ -25,20 +25,25 @@ pytestmark = pytest.mark.slow  # a real server and a real browser
 
 @pytest.fixture(scope="module")
 def model():
-    """A model endpoint on the real wire that holds its answer on the second 方面 until the test
-    lets it go: the draft is mid-stream, however fast the machine, for as long as the writer
-    types. Its answers are empty, so each part is then written offline (the fallback)."""
-    gate, asked = threading.Event(), []
+    """A model endpoint on the real wire that holds two answers until the test lets them go:
+    the second 方面 (the draft is mid-stream, however fast the machine, while the writer types)
+    and the measures (the draft's last step, so that it can end while keys are on their way).
+    Its answers are empty, so each part is then written offline (the fallback)."""
+    gates = {"second": threading.Event(), "measures": threading.Event()}
+    asked = []
 
     def reply(request):
-        if "【任务：problems】" in task_of(request):
+        task = task_of(request)
+        if "【任务：problems】" in task:
             asked.append(request)
             if len(asked) == 2:
-                gate.wait(120)
+                gates["second"].wait(120)
+        if "【任务：measures】" in task:
+            gates["measures"].wait(120)
         return openai_stream("", model=request["body"]["model"])
 
     with llm_stub(reply) as stub:
-        stub.gate = gate
+        stub.gates = gates
         yield stub
 
 
@@ -51,7 +56,7 @@ def server(tmp_path_factory, model_path, model):
         "timeout": 150}), "utf-8")
     port = free_port()
     proc = start_app(port, child_env(data_dir, model_path), timeout=180)
-    yield {"url": f"http://127.0.0.1:{port}/", "gate": model.gate}
+    yield {"url": f"http://127.0.0.1:{port}/", "gates": model.gates}
     stop_server(proc)
 
 
@@ -94,7 +99,9 @@ def test_edit_while_streaming_undo_redo_diff_and_word_round_trip(server, browser
 
     # type into the first 方面 as soon as its text shows (what a writer types into), key by key,
     # while the model still writes the second; let it go halfway through, so the rest of the
-    # draft streams in while the writer types and the keys are on their way to the server
+    # draft streams in while the writer types; then let the last step go and type on, so the
+    # draft ends (and takes in the edits) while keys are still on their way to the server
+    gates = server["gates"]
     first = p.locator("#problems-0 textarea")
     p.wait_for_function("() => (document.querySelector('#problems-0 textarea') || {}).value?.startsWith('（一）')",
                         timeout=180000, polling=50)
@@ -102,17 +109,22 @@ def test_edit_while_streaming_undo_redo_diff_and_word_round_trip(server, browser
     first.click()
     p.keyboard.press("Control+End")
     p.keyboard.type("【边生成", delay=30)
-    server["gate"].set()
-    p.keyboard.type("边改的一句】", delay=60)
+    gates["second"].set()
+    p.keyboard.type("边改", delay=60)
+    p.locator("#causes-0 textarea").wait_for(timeout=120000)  # all 方面 and the causes are in
+    assert not p.locator("#measures-0 textarea").is_visible()
+    gates["measures"].set()
+    p.keyboard.type("的一句，一直改到初稿写完以后】", delay=60)
     ui.wait_part("measures", "（三）")
     p.locator("#chat").get_by_text("初稿已生成").first.wait_for(timeout=120000)
     assert p.locator("#problems-5 textarea").is_visible()  # the other 方面 came after the edit
+    p.wait_for_timeout(2500)  # the last keys saved
     typed = ui.text("problems-0")
-    assert typed.endswith("【边生成边改的一句】") and typed.startswith("（一）")
+    assert typed.endswith("【边生成边改的一句，一直改到初稿写完以后】") and typed.startswith("（一）")
     ui.open()  # reload: the edit is on disk, not only on the screen
     assert ui.text("problems-0") == typed
     body = "\n".join(par.text for par in Document(_export(ui, tmp_path / "a.docx")).paragraphs)
-    assert "【边生成边改的一句】" in body
+    assert "【边生成边改的一句，一直改到初稿写完以后】" in body
     typed = ui.text("sec-preamble")
 
     # three edits, three undos, one redo
