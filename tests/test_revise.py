@@ -219,6 +219,21 @@ def test_workspace_upload_is_the_users_own(tmp_path, corpus_settings, corpus_ind
     assert not other.draft.rectification
 
 
+def test_a_leadership_groups_draft_asks_for_last_years_rectification_it_was_not_given(drafter):
+    """A 班子 reports last year's rectification almost always: without last year's material the
+    section is there, first, and asks for it (nothing claimed); an individual's draft has none."""
+    from assistant.draft.render import section_titles, to_text
+
+    banzi = drafter.draft(this_year(Role.BANZI))
+    assert section_titles(banzi)[0] == ("rectification", "一、上年度民主生活会整改落实情况")
+    body = section_text(banzi, "rectification")
+    assert body.startswith("【待补充：上年度查摆问题的整改落实情况") and body.endswith("】")
+    assert "二、存在的主要问题" in to_text(banzi)
+    again = drafter.regenerate(banzi, "rectification")
+    assert section_text(again, "rectification") == body
+    assert not drafter.draft(this_year()).rectification
+
+
 def test_a_pasted_list_uploads_as_last_year_and_other_text_is_refused_in_chinese(tmp_path, corpus_settings, drafter):
     from assistant.core.errors import InputError
 

@@ -208,9 +208,9 @@ class Drafter:
         draft.preamble = section("前言", lambda: self.offline.preamble(plan, rng),
                                  lambda: composer.preamble(plan, rng))
         yield DraftEvent("preamble", draft)
-        if progress:
-            draft.rectification = last_year.rectification_paragraphs(progress)
-            yield DraftEvent("rectification", draft, last_year.progress_summary(progress))
+        draft.rectification = last_year.rectification_section(progress, req.role)
+        if draft.rectification:
+            yield DraftEvent("rectification", draft, last_year.progress_summary(progress) if progress else "")
         for d in range(len(plan.dimensions)):
             rng = self._rng(req, variant, dimension_key(d))
             dim = section(plan.dimensions[d].name, lambda: self.offline.problems(plan, d, rng, used),
@@ -306,7 +306,7 @@ class Drafter:
         elif key == "rectification":
             from assistant.draft import last_year
 
-            new.rectification = last_year.rectification_paragraphs(progress)
+            new.rectification = last_year.rectification_section(progress, req.role)
         else:
             raise KeyError(key)
         return new

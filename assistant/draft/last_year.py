@@ -17,7 +17,14 @@ import numpy as np
 from assistant.core import content
 from assistant.core import text as grammar
 from assistant.core.text import segment
-from assistant.core.types import FactKind, Material, Paragraph, SectionKind, SourceRef
+from assistant.core.types import (
+    FactKind,
+    Material,
+    Paragraph,
+    Role,
+    SectionKind,
+    SourceRef,
+)
 from assistant.ingest.vectors import Vectors
 
 # When a new sentence is a near-copy of one of last year's. Overlap is the share of the new
@@ -186,6 +193,17 @@ def shared_words(a: str, b: str) -> set[str]:
     generic = set(rules().generic_words)
     words = lambda t: {w for w in segment(t) if len(w) >= 2 and w not in generic and not re.search(r"\d", w)}
     return words(a) & words(b)
+
+
+def rectification_section(progress: list[Progress], role: Role) -> list[Paragraph]:
+    """上年度整改落实情况: last year's problems one by one; for a 班子 (or a 支部委员会) whose
+    last year's material was not given, the section is there and asks for it, as the genre
+    expects it of them; for an individual, nothing without the material."""
+    if progress:
+        return rectification_paragraphs(progress)
+    if role == Role.BANZI:
+        return [Paragraph(text=rules().no_material, topic="open")]
+    return []
 
 
 def rectification_paragraphs(progress: list[Progress]) -> list[Paragraph]:

@@ -415,6 +415,6 @@ def _progress(key: str, draft: Draft) -> str:
     d = dimension_of(key)
     if d is not None:
         return f"已写好第{cn_number(d + 1)}个方面：{draft.problems[d].name}"
-    return {"preamble": "已写好前言", "causes": "已写好原因剖析", "measures": "已写好整改措施",
-            "done": "完成"}.get(key, key)
+    return {"preamble": "已写好前言", "rectification": "已写好上年度整改落实情况", "causes": "已写好原因剖析",
+            "measures": "已写好整改措施", "done": "完成"}.get(key, key)
 

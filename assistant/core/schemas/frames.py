@@ -75,6 +75,7 @@ class RevisionRules(Schema):
     partial: str
     partial_default: str
     open: str
+    no_material: str
     formulas: tuple[str, ...]
     generic_words: tuple[str, ...]
 
