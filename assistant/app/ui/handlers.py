@@ -3,8 +3,6 @@ LLM settings service) and returns what the page shows; nothing here drafts or sa
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from pathlib import Path
 
 import gradio as gr
@@ -24,10 +22,6 @@ from assistant.draft.structure import load_registry
 LIST_JOIN = "；"
 NOT_ADMIN = "只有管理员可以修改大模型设置。"
 LOADING = "正在加载模型和语料（每次启动只需一次，通常十几秒），加载完成后自动继续，请稍候……"
-# What the page sent from each box lately, and for how long it is kept: a stream never sends
-# one of these back (see _streamed).
-HEARD = 16
-HEARD_FOR = 600.0
 
 
 class Handlers:
@@ -38,7 +32,6 @@ class Handlers:
         self.llm = LLMSettings(settings, workspace)
         self.registry = load_registry(settings.data_dir / "meetings.yaml")
         self.identity = Identity(settings.data_dir, login=settings.login, header=settings.trusted_user_header)
-        self._heard: dict[tuple[str, str], tuple[float, deque[str]]] = {}
 
     def _who(self, owner: str, request: gr.Request | None) -> str:
         """The owner this call acts for. The one place a handler learns it: with login, from
@@ -167,38 +160,24 @@ class Handlers:
 
     def _streamed(self, screen: list | None, view: list, rec: DraftRecord) -> tuple[list, list]:
         """What to send while a stream runs, and what the screen then shows. Unchanged values
-        are not sent again, and neither is a box's saved text that the user typed: one that
-        is not the drafter's, or one the page itself sent lately (at the stream's end the
-        tree takes the user's edits, so the first test alone no longer knows them). The
-        screen has it, or newer keys typed since that sending it back would drop."""
+        are not sent again, and neither is a block box whose saved text is not the drafter's:
+        the user typed it, the screen has it, and sending it back could drop the keys they
+        typed since."""
         out = views.changed(screen, view)
         if screen is None:
             return out, list(view)
         mine = parts.drafted(rec)
         shown = list(view)
-        for k, box in self.typed_boxes.items():
+        for k in self.part_positions:
             text = parts.box_value(out[k])
-            if text and (text not in mine or text in self._sent_by_page(rec.id, box)):
+            if text and text not in mine:
                 out[k] = gr.update()
                 shown[k] = screen[k]
         return out, shown
 
-    def _page_sent(self, rid: str, box: str, text: str) -> None:
-        now = time.time()
-        for key in [k for k, (t, _) in self._heard.items() if now - t > HEARD_FOR]:
-            self._heard.pop(key, None)  # the server runs for months
-        _, texts = self._heard.get((rid, box), (now, deque(maxlen=HEARD)))
-        texts.append(text)
-        self._heard[(rid, box)] = (now, texts)
-
-    def _sent_by_page(self, rid: str, box: str) -> deque[str]:
-        return self._heard.get((rid, box), (0.0, deque()))[1]
-
     def on_edit(self, key: str):
         def handler(owner, rid, text, request: gr.Request = None):
             owner = self._who(owner, request)
-            if rid:
-                self._page_sent(rid, key, text or "")
             rec = self.ws.edit(owner, rid, key, text or "") if owner and rid else None
             if rec is None or rec.draft is None:
                 return gr.update(), gr.update()
@@ -214,8 +193,6 @@ class Handlers:
 
         def handler(owner, rid, text, request: gr.Request = None):
             owner = self._who(owner, request)
-            if rid:
-                self._page_sent(rid, f"{key}:{i}", text or "")
             n = parts.SLOTS[key]
             last = i == n - 1  # the last box shows every block from there on
             rec = self.ws.edit_part(owner, rid, key, i, text or "", rest=last) if owner and rid else None

@@ -206,11 +206,8 @@ class UI(Handlers):
             for key, (texts, side, buttons) in slots.items():
                 view += texts + side + buttons
             with_history = [*view, history, broken]
-            # Where the page's typed text sits in a whole-page update, by the box's name
-            # ("preamble", "problems:0"): a stream must not send a typed box back (_streamed).
-            typed = {id(boxes[k]): k for k in boxes if k not in slots}
-            typed |= {id(b): f"{key}:{i}" for key, (texts, _, _) in slots.items() for i, b in enumerate(texts)}
-            self.typed_boxes = {k: typed[id(c)] for k, c in enumerate(with_history) if id(c) in typed}
+            part_boxes = {id(b) for texts, _, _ in slots.values() for b in texts}
+            self.part_positions = {k for k, c in enumerate(with_history) if id(c) in part_boxes}
 
             demo.load(self.on_load, [owner, last], [owner, last, *with_history])
             rid.change(lambda r: r, rid, last, show_progress="hidden")

@@ -30,12 +30,10 @@ def blocks(rec: DraftRecord, key: str) -> list[str]:
 
 
 def drafted(rec: DraftRecord) -> set[str]:
-    """Every block of the typed draft, and its preamble and rectification whole: what a
-    stream may put on the screen. Once a stream ends the tree has the user's edits too."""
+    """Every block as the drafter wrote it: what a stream may put on the screen."""
     if rec.draft is None:
         return set()
-    whole = {section_text(rec.draft, key) for key in ("preamble", "rectification")}
-    return whole | {p for key in SLOTS for p in section_parts(section_text(rec.draft, key))}
+    return {p for key in SLOTS for p in section_parts(section_text(rec.draft, key))}
 
 
 def dimension_at(rec: DraftRecord, i: int) -> int | None:

@@ -211,7 +211,13 @@ class WorkspaceCore:
             done += (f"\n与上年度材料相近的句子：{len(record.repeats)} 处（见“与上年度材料相近的句子”）。"
                      if record.repeats else "\n已与上年度材料逐句比对，没有发现相近的句子。")
         self._say(record, "assistant", done)
-        self._commit(record, resync=SYNCED)  # edits typed while it streamed, into the tree
+        drafted = record.draft
+        self._commit(record, resync=SYNCED)  # edits typed while it streamed, into the saved tree
+        # The last step is shown with the tree as the drafter wrote it: the page tells the
+        # user's blocks by their text not being the drafter's (ui/handlers._streamed), and a
+        # half-saved edit read into the tree would pass for the drafter's and be sent back
+        # over the keys typed after it. The saved record has the edits.
+        record.draft = drafted
         yield record, done
 
     def _sync_texts(self, record: DraftRecord, draft: Draft, only: str | None = None) -> list[str]:
